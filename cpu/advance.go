@@ -1,0 +1,190 @@
+package cpu
+
+import (
+	"math/bits"
+	"sync"
+)
+
+// workerOut is what one worker found in one chunk of steps.
+type workerOut struct {
+	masks []uint16
+	hist  []uint32 // spikes per step of the chunk
+	ev    []event  // spikes, by block, then step, then neuron
+	last  []int32  // spikes of the chunk's last step
+}
+
+type event struct{ j, i int32 }
+
+type traced struct {
+	id  int
+	col int
+}
+
+// advance runs steps steps with the drive in p.e, in chunks of p.chunk steps. Each
+// worker owns a contiguous range of blocks; each block runs the whole chunk while it
+// sits in L1, then its spike masks are scanned.
+func (p *Population) advance(steps int) {
+	ranges := p.ranges()
+	outs := make([]workerOut, len(ranges))
+	traceBlocks := p.traceBlocks()
+	every := int64(p.m.Record.Every())
+	ncol := len(p.rec.TraceIDs)
+	for done := 0; done < steps; done += p.chunk {
+		k := min(p.chunk, steps-done)
+		s0 := p.step
+		// Trace rows of this chunk: steps s in [s0, s0+k) with s % every == 0.
+		first := (s0 + every - 1) / every * every
+		base := len(p.rec.TraceSteps)
+		if ncol > 0 {
+			for s := first; s < s0+int64(k); s += every {
+				p.rec.TraceSteps = append(p.rec.TraceSteps, int32(s))
+			}
+			p.rec.Traces = append(p.rec.Traces, make([]float32, (len(p.rec.TraceSteps)-base)*ncol)...)
+		}
+		rows := p.rec.Traces[base*ncol:]
+		var wg sync.WaitGroup
+		for w, r := range ranges {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				o := &outs[w]
+				o.reset(k)
+				for b := r[0]; b < r[1]; b += blockSize {
+					nb := min(blockSize, p.npad-b)
+					if o.masks == nil || len(o.masks) < p.chunk*blockSize/lanes {
+						o.masks = make([]uint16, p.chunk*blockSize/lanes)
+					}
+					blk := p.blockAt(b, nb, o.masks, k)
+					if tr := traceBlocks[b]; tr != nil {
+						for j := 0; j < k; j++ {
+							if s := s0 + int64(j); s%every == 0 {
+								row := rows[int((s-first)/every)*ncol:]
+								for _, t := range tr {
+									row[t.col] = p.u[t.id]
+								}
+							}
+							blk.steps = 1
+							blk.masks = &o.masks[j*nb/lanes]
+							p.step1(&blk)
+						}
+					} else {
+						p.step1(&blk)
+					}
+					p.scan(b, nb, k, o)
+				}
+			}()
+		}
+		wg.Wait()
+		p.merge(outs, s0, k)
+		p.step += int64(k)
+	}
+}
+
+func (p *Population) step1(b *block) {
+	if p.m.Method == "exact" {
+		p.kern.exact(b)
+	} else {
+		p.kern.euler(b)
+	}
+}
+
+func (o *workerOut) reset(k int) {
+	o.hist = append(o.hist[:0], make([]uint32, k)...)
+	o.ev = o.ev[:0]
+	o.last = o.last[:0]
+}
+
+func (p *Population) blockAt(b, nb int, masks []uint16, k int) block {
+	return block{
+		u: &p.u[b], ref: &p.ref[b], e: &p.e[b], alpha: &p.alpha[b], uRest: &p.uRest[b],
+		uReset: &p.uReset[b], uTh: &p.uTh[b], refSteps: &p.refSteps[b], masks: &masks[0],
+		n: nb, steps: k,
+	}
+}
+
+// scan reads the spike masks of block b (nb neurons) over k steps: counts, the step
+// histogram, the spike events and the last step's spikes.
+func (p *Population) scan(b, nb, k int, o *workerOut) {
+	words := nb / lanes
+	keep := p.m.Record.Spikes
+	for j := 0; j < k; j++ {
+		row := o.masks[j*words : (j+1)*words]
+		for w, m := range row {
+			for m != 0 {
+				i := b + w*lanes + bits.TrailingZeros16(m)
+				m &= m - 1
+				if i >= p.n {
+					break
+				}
+				p.counts[i]++
+				o.hist[j]++
+				if keep {
+					o.ev = append(o.ev, event{int32(j), int32(i)})
+				}
+				if j == k-1 {
+					o.last = append(o.last, int32(i))
+				}
+			}
+		}
+	}
+}
+
+// merge folds the workers' findings of one chunk into the recording, with spikes in
+// (step, neuron) order: a stable counting sort by step over the workers' lists, which
+// are in neuron order within each step.
+func (p *Population) merge(outs []workerOut, s0 int64, k int) {
+	total := make([]uint32, k)
+	for w := range outs {
+		for j, c := range outs[w].hist {
+			total[j] += c
+		}
+	}
+	if p.m.Record.Rate {
+		p.rec.Rate = append(p.rec.Rate, total...)
+	}
+	p.spiked = p.spiked[:0]
+	for w := range outs {
+		p.spiked = append(p.spiked, outs[w].last...)
+	}
+	if !p.m.Record.Spikes {
+		return
+	}
+	off := make([]int, k)
+	n := len(p.rec.SpikeSteps)
+	for j := range k {
+		off[j] = n
+		n += int(total[j])
+	}
+	base := len(p.rec.SpikeSteps)
+	p.rec.SpikeSteps = append(p.rec.SpikeSteps, make([]int32, n-base)...)
+	p.rec.SpikeIDs = append(p.rec.SpikeIDs, make([]int32, n-base)...)
+	for w := range outs {
+		for _, e := range outs[w].ev {
+			at := off[e.j]
+			off[e.j]++
+			p.rec.SpikeSteps[at] = int32(s0) + e.j
+			p.rec.SpikeIDs[at] = e.i
+		}
+	}
+}
+
+// ranges splits the padded population into one range of whole blocks per worker.
+func (p *Population) ranges() [][2]int {
+	nblocks := (p.npad + blockSize - 1) / blockSize
+	per := (nblocks + p.workers - 1) / p.workers
+	var out [][2]int
+	for b := 0; b < nblocks; b += per {
+		out = append(out, [2]int{b * blockSize, min((b+per)*blockSize, p.npad)})
+	}
+	return out
+}
+
+// traceBlocks maps the start of each block that holds traced neurons to them.
+func (p *Population) traceBlocks() map[int][]traced {
+	out := make(map[int][]traced)
+	for col, id := range p.rec.TraceIDs {
+		b := int(id) / blockSize * blockSize
+		out[b] = append(out[b], traced{id: int(id), col: col})
+	}
+	return out
+}

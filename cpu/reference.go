@@ -1,0 +1,68 @@
+package cpu
+
+import (
+	"github.com/lifgpu/lifgpu"
+)
+
+// referenceSteps is the contract written out plainly: step by step, neuron by neuron,
+// each float32 operation rounded on its own. The fast path must give the same bits.
+// x is Forward's current (nil in Run).
+func (p *Population) referenceSteps(steps int, x func(int) float32) {
+	m := p.m
+	rec := &p.rec
+	for range steps {
+		s := p.step
+		k := m.ScheduleAt(s)
+		var sched *lifgpu.Field32
+		if k >= 0 {
+			sched = &m.Schedule[k].Value
+		}
+		if len(rec.TraceIDs) > 0 && s%int64(m.Record.Every()) == 0 {
+			rec.TraceSteps = append(rec.TraceSteps, int32(s))
+			for _, id := range rec.TraceIDs {
+				rec.Traces = append(rec.Traces, p.u[id])
+			}
+		}
+		p.spiked = p.spiked[:0]
+		for i := 0; i < p.n; i++ {
+			if p.ref[i] > 0 {
+				p.ref[i]--
+				continue
+			}
+			var xi float32
+			if x != nil {
+				xi = x(i)
+			}
+			I := m.Current(i, sched, xi)
+			u := p.u[i]
+			if m.Method == lifgpu.Exact {
+				e := float32(m.R.At(i) * I)
+				v := float32(m.URest.At(i) + e)
+				t := float32(u - v)
+				t = float32(t * m.Alpha.At(i))
+				u = float32(v + t)
+			} else {
+				d := float32(u - m.URest.At(i))
+				e := float32(m.R.At(i) * I)
+				f := float32(d - e)
+				g := float32(m.Alpha.At(i) * f)
+				u = float32(u - g)
+			}
+			if u >= m.UTh.At(i) {
+				u = m.UReset.At(i)
+				p.ref[i] = m.RefSteps.At(i)
+				p.counts[i]++
+				p.spiked = append(p.spiked, int32(i))
+				if m.Record.Spikes {
+					rec.SpikeSteps = append(rec.SpikeSteps, int32(s))
+					rec.SpikeIDs = append(rec.SpikeIDs, int32(i))
+				}
+			}
+			p.u[i] = u
+		}
+		if m.Record.Rate {
+			rec.Rate = append(rec.Rate, uint32(len(p.spiked)))
+		}
+		p.step++
+	}
+}

@@ -1,0 +1,312 @@
+// Package conformance is the test suite that every lifgpu backend passes: written once,
+// called from each backend's tests with a factory (as gonum's testblas does for BLAS).
+//
+// The reference it compares against is the CPU backend's plain contract loop. Every
+// comparison is of bits: the contract makes the backends bit-identical.
+package conformance
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/cpu"
+)
+
+// Factory makes a population of the backend under test.
+type Factory func(cfg lifgpu.Config) (lifgpu.Population, error)
+
+// Reference makes the plain reference population.
+func Reference(cfg lifgpu.Config) (lifgpu.Population, error) {
+	return cpu.New(cfg, cpu.Options{Kernel: "reference"})
+}
+
+// Scale sets the sizes the suite uses; slow backends (llvmpipe) pass a smaller one.
+type Scale struct {
+	MaxN     int // largest random population
+	MaxSteps int // longest random run
+	Cases    int // random cases
+}
+
+// Run runs the whole suite against f.
+func Run(t *testing.T, f Factory, sc Scale) {
+	t.Run("SeedGolden", func(t *testing.T) { SeedGolden(t, f) })
+	t.Run("SeedGoldenRun", func(t *testing.T) { SeedGoldenRun(t, f) })
+	t.Run("Random", func(t *testing.T) { Random(t, f, sc) })
+	t.Run("Closed", func(t *testing.T) { Closed(t, f) })
+	t.Run("Errors", func(t *testing.T) { Errors(t, f) })
+}
+
+// SeedGolden checks the seed's own example: default parameters, one neuron, Forward(4)
+// every step: spikes at steps 13, 77, 141, ... (every 64 steps).
+func SeedGolden(t *testing.T, f Factory) {
+	pop := mustNew(t, f, lifgpu.Config{N: 1})
+	defer pop.Close()
+	var got []int64
+	for s := int64(0); s < 1000; s++ {
+		if err := pop.Forward(lifgpu.Scalar(4)); err != nil {
+			t.Fatal(err)
+		}
+		sp, err := pop.Spiked()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sp) > 0 {
+			got = append(got, s)
+		}
+	}
+	for k, s := range got {
+		if want := int64(13 + 64*k); s != want {
+			t.Fatalf("spike %d at step %d, want %d (all: %v)", k, s, want, got)
+		}
+	}
+	if len(got) != 16 {
+		t.Fatalf("%d spikes in 1000 steps, want 16: %v", len(got), got)
+	}
+}
+
+// SeedGoldenRun is the seed golden through Run with a bias of 4 and the spike list.
+func SeedGoldenRun(t *testing.T, f Factory) {
+	cfg := lifgpu.Config{N: 3, Record: lifgpu.Record{Spikes: true, Rate: true}}
+	cfg.Input.Bias = lifgpu.Scalar(4)
+	pop := mustNew(t, f, cfg)
+	defer pop.Close()
+	if err := pop.Run(1000); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := pop.Recording()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.SpikeSteps) != 48 {
+		t.Fatalf("%d spikes, want 48", len(rec.SpikeSteps))
+	}
+	for k := range rec.SpikeSteps {
+		step, id := rec.SpikeSteps[k], rec.SpikeIDs[k]
+		if want := int32(13 + 64*(k/3)); step != want || id != int32(k%3) {
+			t.Fatalf("spike %d = (step %d, neuron %d), want (%d, %d)", k, step, id, want, k%3)
+		}
+	}
+}
+
+// Random compares the backend with the reference on random specs: random n (also not
+// multiples of any block or workgroup size), per-neuron arrays, schedules, both methods,
+// all recordings, and Forward and Run interleaved. It compares bits.
+func Random(t *testing.T, f Factory, sc Scale) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for c := range sc.Cases {
+		cfg := RandomConfig(rng, sc.MaxN, sc.MaxSteps)
+		plan := randomPlan(rng, sc.MaxSteps)
+		t.Run(fmt.Sprintf("case%d_n%d_%s", c, cfg.N, cfg.Params.Method), func(t *testing.T) {
+			want := mustNew(t, Reference, cfg)
+			defer want.Close()
+			got := mustNew(t, f, cfg)
+			defer got.Close()
+			for _, op := range plan {
+				op.apply(t, want, cfg.N)
+				op.apply(t, got, cfg.N)
+				if d := Diff(want, got); d != "" {
+					t.Fatalf("after %s: %s", op, d)
+				}
+			}
+		})
+	}
+}
+
+// op is one call in a plan: Run(steps), or Forward with a scalar or per-neuron x.
+type op struct {
+	run   int
+	x     float64
+	perN  bool
+	seedX uint64
+}
+
+func (o op) String() string {
+	if o.run > 0 {
+		return fmt.Sprintf("Run(%d)", o.run)
+	}
+	if o.perN {
+		return "Forward(per-neuron)"
+	}
+	return fmt.Sprintf("Forward(%g)", o.x)
+}
+
+func (o op) apply(t *testing.T, p lifgpu.Population, n int) {
+	t.Helper()
+	if o.run > 0 {
+		if err := p.Run(o.run); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	x := lifgpu.Scalar(o.x)
+	if o.perN {
+		r := rand.New(rand.NewPCG(o.seedX, 7))
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(r.NormFloat64() * 2)
+		}
+		x = lifgpu.Float32s(v)
+	}
+	if err := p.Forward(x); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func randomPlan(rng *rand.Rand, maxSteps int) []op {
+	var plan []op
+	left := maxSteps
+	for left > 0 {
+		switch rng.IntN(4) {
+		case 0:
+			plan = append(plan, op{x: float64(rng.IntN(9)) - 2})
+			left--
+		case 1:
+			plan = append(plan, op{perN: true, seedX: rng.Uint64()})
+			left--
+		default:
+			k := 1 + rng.IntN(max(1, left))
+			plan = append(plan, op{run: k})
+			left -= k
+		}
+	}
+	return plan
+}
+
+// RandomConfig draws a spec that exercises every feature: per-neuron or scalar
+// parameters, bias, a schedule, both methods, every recording.
+func RandomConfig(rng *rand.Rand, maxN, maxSteps int) lifgpu.Config {
+	n := 1 + rng.IntN(maxN)
+	arr := func(lo, hi float64) lifgpu.Values {
+		if rng.IntN(2) == 0 {
+			return lifgpu.Scalar(lo + (hi-lo)*rng.Float64())
+		}
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(lo + (hi-lo)*rng.Float64())
+		}
+		return lifgpu.Float32s(v)
+	}
+	cfg := lifgpu.Config{N: n}
+	cfg.Params.Method = lifgpu.Euler
+	if rng.IntN(2) == 0 {
+		cfg.Params.Method = lifgpu.Exact
+	}
+	cfg.Params.Dt = []float64{0.1, 0.05, 0.25}[rng.IntN(3)]
+	cfg.Params.TauM = arr(5, 30)
+	cfg.Params.R = arr(5, 30)
+	cfg.Params.URest = arr(-72, -60)
+	cfg.Params.UReset = arr(-75, -65)
+	cfg.Params.UTh = arr(-55, -45)
+	cfg.Params.TRef = arr(0, 4)
+	if rng.IntN(2) == 0 {
+		cfg.Params.U0 = arr(-70, -50)
+	}
+	cfg.Input.Bias = arr(0, 3)
+	for s, k := int64(0), rng.IntN(4); k > 0; k-- {
+		s += int64(rng.IntN(max(1, maxSteps/2)))
+		cfg.Input.Schedule = append(cfg.Input.Schedule, lifgpu.ScheduleEntry{Step: s, Value: arr(-1, 2)})
+		s++
+	}
+	cfg.Record.Spikes = rng.IntN(4) != 0
+	cfg.Record.Rate = rng.IntN(2) == 0
+	if rng.IntN(2) == 0 {
+		for _, i := range rng.Perm(n)[:min(n, 1+rng.IntN(5))] {
+			cfg.Record.Traces = append(cfg.Record.Traces, i)
+		}
+		cfg.Record.TraceEvery = rng.IntN(4)
+	}
+	return cfg
+}
+
+// Diff compares two populations' full state and recording bit for bit and describes
+// the first difference, or returns "".
+func Diff(want, got lifgpu.Population) string {
+	n := want.Len()
+	if got.Len() != n {
+		return fmt.Sprintf("len %d, want %d", got.Len(), n)
+	}
+	if got.StepCount() != want.StepCount() {
+		return fmt.Sprintf("step count %d, want %d", got.StepCount(), want.StepCount())
+	}
+	uw, ug := make([]float32, n), make([]float32, n)
+	rw, rg := make([]int32, n), make([]int32, n)
+	cw, cg := make([]uint32, n), make([]uint32, n)
+	for _, err := range []error{want.Potentials(uw), got.Potentials(ug), want.Refractory(rw), got.Refractory(rg), want.Counts(cw), got.Counts(cg)} {
+		if err != nil {
+			return err.Error()
+		}
+	}
+	for i := range n {
+		if math.Float32bits(uw[i]) != math.Float32bits(ug[i]) {
+			return fmt.Sprintf("u[%d] = %v (%#08x), want %v (%#08x)", i, ug[i], math.Float32bits(ug[i]), uw[i], math.Float32bits(uw[i]))
+		}
+		if rw[i] != rg[i] {
+			return fmt.Sprintf("ref[%d] = %d, want %d", i, rg[i], rw[i])
+		}
+		if cw[i] != cg[i] {
+			return fmt.Sprintf("count[%d] = %d, want %d", i, cg[i], cw[i])
+		}
+	}
+	sw, err1 := want.Spiked()
+	sg, err2 := got.Spiked()
+	if err1 != nil || err2 != nil {
+		return fmt.Sprint(err1, err2)
+	}
+	if !slices.Equal(sw, sg) {
+		return fmt.Sprintf("last step's spikes %v, want %v", head(sg), head(sw))
+	}
+	a, err1 := want.Recording()
+	b, err2 := got.Recording()
+	if err1 != nil || err2 != nil {
+		return fmt.Sprint(err1, err2)
+	}
+	return DiffRecording(a, b)
+}
+
+// DiffRecording compares two recordings bit for bit.
+func DiffRecording(a, b *lifgpu.Recording) string {
+	if len(a.SpikeSteps) != len(b.SpikeSteps) {
+		return fmt.Sprintf("%d spikes recorded, want %d", len(b.SpikeSteps), len(a.SpikeSteps))
+	}
+	for k := range a.SpikeSteps {
+		if a.SpikeSteps[k] != b.SpikeSteps[k] || a.SpikeIDs[k] != b.SpikeIDs[k] {
+			return fmt.Sprintf("spike %d = (step %d, neuron %d), want (step %d, neuron %d)", k, b.SpikeSteps[k], b.SpikeIDs[k], a.SpikeSteps[k], a.SpikeIDs[k])
+		}
+	}
+	if !slices.Equal(a.Rate, b.Rate) {
+		for k := range min(len(a.Rate), len(b.Rate)) {
+			if a.Rate[k] != b.Rate[k] {
+				return fmt.Sprintf("rate[%d] = %d, want %d", k, b.Rate[k], a.Rate[k])
+			}
+		}
+		return fmt.Sprintf("rate has %d steps, want %d", len(b.Rate), len(a.Rate))
+	}
+	if !slices.Equal(a.TraceIDs, b.TraceIDs) || !slices.Equal(a.TraceSteps, b.TraceSteps) {
+		return fmt.Sprintf("trace ids/steps %v/%v, want %v/%v", b.TraceIDs, head(b.TraceSteps), a.TraceIDs, head(a.TraceSteps))
+	}
+	if len(a.Traces) != len(b.Traces) {
+		return fmt.Sprintf("%d trace values, want %d", len(b.Traces), len(a.Traces))
+	}
+	for k := range a.Traces {
+		if math.Float32bits(a.Traces[k]) != math.Float32bits(b.Traces[k]) {
+			nc := len(a.TraceIDs)
+			return fmt.Sprintf("trace of neuron %d at step %d = %v, want %v", a.TraceIDs[k%nc], a.TraceSteps[k/nc], b.Traces[k], a.Traces[k])
+		}
+	}
+	return ""
+}
+
+func head[T any](s []T) []T { return s[:min(len(s), 10)] }
+
+func mustNew(t *testing.T, f Factory, cfg lifgpu.Config) lifgpu.Population {
+	t.Helper()
+	p, err := f(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
