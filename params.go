@@ -35,8 +35,8 @@ const MaxSteps = math.MaxInt32
 // defaults to URest (per neuron when URest is).
 type Params struct {
 	TauM, R, URest, UReset, UTh, TRef, U0 Values
-	Dt     float64 // ms; 0 means DefaultDt
-	Method Method  // "" means Euler
+	Dt                                    float64 // ms; 0 means DefaultDt
+	Method                                Method  // "" means Euler
 }
 
 func (p Params) withDefaults() Params {
