@@ -1,0 +1,74 @@
+// Command lifgpu runs large populations of leaky integrate-and-fire neurons in batch.
+//
+// Usage:
+//
+//	lifgpu run [-config spec.toml] [-o DIR] [-f] [-n N] [-steps S] [-seed S] [-backend auto|cpu|gpu] [-plot] [-log text|json]
+//	lifgpu validate spec.toml
+//	lifgpu version
+//
+// Without -config, run uses a built-in spec: 100,000 neurons with heterogeneous bias for
+// one second of model time. Outputs go to ./lifgpu-out unless -o says otherwise.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/lifgpu/lifgpu"
+)
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// errUsage marks an error already explained by the flag package.
+var errUsage = errors.New("usage")
+
+// Main runs the command with args and returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(args[1:], stdout, stderr)
+	case "validate":
+		err = cmdValidate(args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "lifgpu %s (%s, %s/%s)\n", lifgpu.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+	default:
+		fmt.Fprintf(stderr, "lifgpu: unknown command %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		return 2
+	}
+	msg := strings.TrimPrefix(strings.ReplaceAll(err.Error(), ": lifgpu: ", ": "), "lifgpu: ")
+	fmt.Fprintln(stderr, "lifgpu:", msg)
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `lifgpu simulates large populations of leaky integrate-and-fire neurons.
+
+Commands:
+  run       run a spec (the built-in default without -config) and write its outputs
+  validate  check a spec file without running it
+  version   print the version
+
+Run 'lifgpu run -h' for the flags of run.
+`)
+}

@@ -1,0 +1,341 @@
+// Package spec reads the TOML run specification of the lifgpu CLI and turns it into a
+// lifgpu.Config.
+//
+// # Format
+//
+//	n = 1000
+//	steps = 10000
+//	dt = 0.1
+//	seed = 1
+//	backend = "auto"
+//	method = "euler"
+//	[neuron]            # tau_m, r, u_rest, u_reset, u_th, t_ref, u0: each a number,
+//	tau_m = 10.0        # an array of n numbers, or the name of a .npy file (float32 or float64)
+//	[input]
+//	bias = 4.0          # a number, an array of n numbers, or a .npy file
+//	schedule = [ { step = 0, value = 0.0 }, { step = 1000, value = 2.5 } ]
+//	[record]
+//	spikes = true
+//	rate = true
+//	traces = [0, 1]
+//	trace_every = 1
+//	state = true
+//
+// Unknown keys are errors that name the key. Relative file names resolve against the
+// spec file's folder.
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/npy"
+)
+
+// Spec is a run specification. Zero fields take the defaults of lifgpu.
+type Spec struct {
+	N       int     `toml:"n" json:"n"`
+	Steps   int     `toml:"steps" json:"steps"`
+	Dt      float64 `toml:"dt" json:"dt"`
+	Seed    uint64  `toml:"seed" json:"seed"`
+	Backend string  `toml:"backend" json:"backend"`
+	Method  string  `toml:"method" json:"method"`
+	Neuron  Neuron  `toml:"neuron" json:"neuron"`
+	Input   Input   `toml:"input" json:"input"`
+	Record  Record  `toml:"record" json:"record"`
+
+	// Dir is the folder that relative file names resolve against.
+	Dir string `toml:"-" json:"-"`
+}
+
+// Neuron holds the neuron parameters.
+type Neuron struct {
+	TauM   Value `toml:"tau_m" json:"tau_m,omitzero"`
+	R      Value `toml:"r" json:"r,omitzero"`
+	URest  Value `toml:"u_rest" json:"u_rest,omitzero"`
+	UReset Value `toml:"u_reset" json:"u_reset,omitzero"`
+	UTh    Value `toml:"u_th" json:"u_th,omitzero"`
+	TRef   Value `toml:"t_ref" json:"t_ref,omitzero"`
+	U0     Value `toml:"u0" json:"u0,omitzero"`
+}
+
+// Input holds the held input current.
+type Input struct {
+	Bias     Value           `toml:"bias" json:"bias,omitzero"`
+	Schedule []ScheduleEntry `toml:"schedule" json:"schedule,omitempty"`
+}
+
+// ScheduleEntry is one (step, value) pair of the schedule.
+type ScheduleEntry struct {
+	Step  int64 `toml:"step" json:"step"`
+	Value Value `toml:"value" json:"value"`
+}
+
+// Record says what to record and write.
+type Record struct {
+	Spikes     bool  `toml:"spikes" json:"spikes"`
+	Rate       bool  `toml:"rate" json:"rate"`
+	Traces     []int `toml:"traces" json:"traces,omitempty"`
+	TraceEvery int   `toml:"trace_every" json:"trace_every,omitempty"`
+	State      bool  `toml:"state" json:"state"`
+}
+
+// Value is a number, an array of numbers, or the name of a .npy file.
+type Value struct {
+	set    bool
+	Number float64
+	Array  []float64
+	File   string
+	// Formula, when set, is how a generated Array was made; run.json shows it instead
+	// of the numbers.
+	Formula string
+}
+
+// IsZero reports whether the value was not given (for JSON's omitzero).
+func (v Value) IsZero() bool { return !v.set }
+
+// Num returns a Value holding x.
+func Num(x float64) Value { return Value{set: true, Number: x} }
+
+// UnmarshalTOML takes a number, an array of numbers or a file name.
+func (v *Value) UnmarshalTOML(data any) error {
+	v.set = true
+	switch d := data.(type) {
+	case int64:
+		v.Number = float64(d)
+	case float64:
+		v.Number = d
+	case string:
+		if d == "" {
+			return errors.New("empty file name")
+		}
+		v.File = d
+	case []any:
+		v.Array = make([]float64, len(d))
+		for k, e := range d {
+			switch x := e.(type) {
+			case int64:
+				v.Array[k] = float64(x)
+			case float64:
+				v.Array[k] = x
+			default:
+				return fmt.Errorf("element %d is %v (%T), want a number", k, e, e)
+			}
+		}
+	default:
+		return fmt.Errorf("%v (%T) is not a number, an array of numbers or a .npy file name", data, data)
+	}
+	return nil
+}
+
+// MarshalJSON writes the value as given: a number, an array or a file name.
+func (v Value) MarshalJSON() ([]byte, error) {
+	var x any = v.Number
+	switch {
+	case v.File != "":
+		x = v.File
+	case v.Formula != "":
+		x = v.Formula
+	case v.Array != nil:
+		x = v.Array
+	}
+	return json.Marshal(x)
+}
+
+// Parse reads a spec from TOML text; dir is where relative file names resolve. name is
+// used in error messages.
+func Parse(name string, text []byte, dir string) (*Spec, error) {
+	var s Spec
+	md, err := toml.NewDecoder(bytes.NewReader(text)).Decode(&s)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: line %d: %s", name, pe.Position.Line, pe.Message)
+		}
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		return nil, fmt.Errorf("%s: unknown key %q (known %s)", name, k.String(), knownKeys(k))
+	}
+	s.Dir = dir
+	return &s, nil
+}
+
+func knownKeys(k toml.Key) string {
+	switch {
+	case len(k) > 1 && k[0] == "neuron":
+		return "in [neuron]: tau_m, r, u_rest, u_reset, u_th, t_ref, u0"
+	case len(k) > 1 && k[0] == "input":
+		return "in [input]: bias, schedule (entries: step, value)"
+	case len(k) > 1 && k[0] == "record":
+		return "in [record]: spikes, rate, traces, trace_every, state"
+	}
+	return "at the top: n, steps, dt, seed, backend, method, [neuron], [input], [record]"
+}
+
+// Load reads a spec file.
+func Load(path string) (*Spec, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, text, filepath.Dir(abs))
+}
+
+// Check validates the run-level fields that lifgpu.Config does not hold.
+func (s *Spec) Check() error {
+	if s.Steps < 0 || s.Steps > lifgpu.MaxSteps {
+		return &lifgpu.FieldError{Field: "steps", Value: s.Steps, Rule: fmt.Sprintf("must be in 0..%d", lifgpu.MaxSteps)}
+	}
+	if !slices.Contains([]string{"", "auto", "cpu", "gpu"}, s.Backend) {
+		return &lifgpu.FieldError{Field: "backend", Value: fmt.Sprintf("%q", s.Backend), Rule: `must be "auto", "cpu" or "gpu"`}
+	}
+	return nil
+}
+
+// Config resolves the spec into a lifgpu.Config, reading .npy files, and validates it.
+func (s *Spec) Config() (lifgpu.Config, error) {
+	if err := s.Check(); err != nil {
+		return lifgpu.Config{}, err
+	}
+	cfg := lifgpu.Config{N: s.N}
+	if s.N < 1 || s.N > lifgpu.MaxN {
+		return cfg, &lifgpu.FieldError{Field: "n", Value: s.N, Rule: fmt.Sprintf("must be in 1..%d", lifgpu.MaxN)}
+	}
+	p := &cfg.Params
+	p.Dt = s.Dt
+	p.Method = lifgpu.Method(s.Method)
+	fields := []struct {
+		name string
+		v    Value
+		dst  *lifgpu.Values
+	}{
+		{"neuron.tau_m", s.Neuron.TauM, &p.TauM}, {"neuron.r", s.Neuron.R, &p.R},
+		{"neuron.u_rest", s.Neuron.URest, &p.URest}, {"neuron.u_reset", s.Neuron.UReset, &p.UReset},
+		{"neuron.u_th", s.Neuron.UTh, &p.UTh}, {"neuron.t_ref", s.Neuron.TRef, &p.TRef},
+		{"neuron.u0", s.Neuron.U0, &p.U0}, {"input.bias", s.Input.Bias, &cfg.Input.Bias},
+	}
+	for _, f := range fields {
+		v, err := s.values(f.name, f.v)
+		if err != nil {
+			return cfg, err
+		}
+		*f.dst = v
+	}
+	for k, e := range s.Input.Schedule {
+		v, err := s.values(fmt.Sprintf("input.schedule[%d].value", k), e.Value)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Input.Schedule = append(cfg.Input.Schedule, lifgpu.ScheduleEntry{Step: e.Step, Value: v})
+	}
+	cfg.Record = lifgpu.Record{Spikes: s.Record.Spikes, Rate: s.Record.Rate, Traces: s.Record.Traces, TraceEvery: s.Record.TraceEvery}
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+func (s *Spec) values(name string, v Value) (lifgpu.Values, error) {
+	switch {
+	case !v.set:
+		return lifgpu.Values{}, nil
+	case v.File != "":
+		path := v.File
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(s.Dir, path)
+		}
+		a, err := npy.ReadFile(path)
+		if err != nil {
+			return lifgpu.Values{}, fmt.Errorf("%s: %w", name, err)
+		}
+		x, err := a.Float64s()
+		if err != nil {
+			return lifgpu.Values{}, fmt.Errorf("%s: %s: %w", name, path, err)
+		}
+		if len(x) != s.N {
+			return lifgpu.Values{}, &lifgpu.FieldError{Field: name, Value: path,
+				Rule: fmt.Sprintf("holds %d values (shape %v), want one per neuron (n = %d)", len(x), a.Shape, s.N)}
+		}
+		if f, ok := a.Data.([]float32); ok {
+			return lifgpu.Float32s(f), nil
+		}
+		return lifgpu.Float64s(x), nil
+	case v.Array != nil:
+		if len(v.Array) != s.N {
+			return lifgpu.Values{}, &lifgpu.FieldError{Field: name, Value: fmt.Sprintf("an array of %d numbers", len(v.Array)),
+				Rule: fmt.Sprintf("needs one value per neuron (n = %d)", s.N), Remedy: "give a single number for all neurons"}
+		}
+		for k, x := range v.Array {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return lifgpu.Values{}, &lifgpu.FieldError{Field: fmt.Sprintf("%s[%d]", name, k), Value: x, Rule: "must be finite"}
+			}
+		}
+		return lifgpu.Float64s(v.Array), nil
+	}
+	return lifgpu.Scalar(v.Number), nil
+}
+
+// Default is the built-in spec that `lifgpu run` uses without -config: 100,000 neurons
+// with the seed's parameters and a bias that rises across the population from 0.4 to
+// 1.2 nA (rheobase is 0.5 nA), so that the silent, the slow and the fast regimes all
+// show, for one second of model time.
+func Default() *Spec { return DefaultN(100_000) }
+
+// DefaultN is the built-in spec for n neurons: the same bias ramp, traces of four
+// neurons spread over it.
+func DefaultN(n int) *Spec {
+	if n < 1 {
+		return &Spec{N: n}
+	}
+	bias := make([]float64, n)
+	for i := range bias {
+		bias[i] = 0.4 + 0.8*float64(i)/float64(n)
+	}
+	return &Spec{
+		N: n, Steps: 10_000, Dt: lifgpu.DefaultDt, Seed: 1, Backend: "auto", Method: "euler",
+		Input:  Input{Bias: Value{set: true, Array: bias, Formula: "0.4 + 0.8*i/n for neuron i"}},
+		Record: Record{Spikes: true, Rate: true, Traces: traces(n), State: true},
+	}
+}
+
+// String describes where a Value came from, for messages.
+func (v Value) String() string {
+	switch {
+	case !v.set:
+		return "unset"
+	case v.File != "":
+		return v.File
+	case v.Array != nil:
+		return fmt.Sprintf("[%d numbers]", len(v.Array))
+	}
+	return strings.TrimRight(fmt.Sprintf("%g", v.Number), " ")
+}
+
+// traces picks up to four neurons spread over the bias ramp, where a ramp of n gives
+// a silent, a slow and two fast neurons.
+func traces(n int) []int {
+	var out []int
+	for _, f := range []float64{0.1, 0.5, 0.75, 1} {
+		i := min(int(f*float64(n)), n-1)
+		if len(out) == 0 || out[len(out)-1] != i {
+			out = append(out, i)
+		}
+	}
+	return out
+}
