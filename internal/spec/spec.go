@@ -160,6 +160,9 @@ func Parse(name string, text []byte, dir string) (*Spec, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
+			if pe.LastKey != "" {
+				return nil, fmt.Errorf("%s: line %d: %s: %s", name, pe.Position.Line, pe.LastKey, pe.Message)
+			}
 			return nil, fmt.Errorf("%s: line %d: %s", name, pe.Position.Line, pe.Message)
 		}
 		return nil, fmt.Errorf("%s: %v", name, err)

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sbinet/npyio/npz"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// readNPZ reads one array with an independent reader (sbinet/npyio).
+func readNPZ[T any](t *testing.T, path, name string) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var v []T
+	if err := npz.Read(f, name+".npy", &v); err != nil {
+		t.Fatalf("%s[%s]: %v", path, name, err)
+	}
+	return v
+}
+
+func TestRunExample(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, out, errs := run(t, "run", "-config", "../../testdata/specs/example.toml", "-o", dir, "-backend", "cpu", "-log", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"neurons          1000", "steps            5000", "backend          cpu"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, `"msg":"start"`) {
+		t.Errorf("-log json did not log JSON: %s", errs)
+	}
+	ts := readNPZ[float64](t, filepath.Join(dir, "spikes.npz"), "t")
+	ids := readNPZ[int32](t, filepath.Join(dir, "spikes.npz"), "i")
+	counts := readNPZ[uint32](t, filepath.Join(dir, "spikes.npz"), "count")
+	if len(ts) != len(ids) || len(counts) != 1000 || len(ts) == 0 {
+		t.Fatalf("spikes.npz: %d t, %d i, %d counts", len(ts), len(ids), len(counts))
+	}
+	per := make([]uint32, 1000)
+	for k := range ids {
+		per[ids[k]]++
+		if k > 0 && (ts[k] < ts[k-1] || ts[k] == ts[k-1] && ids[k] <= ids[k-1]) {
+			t.Fatalf("spikes not sorted by time, then neuron, at %d", k)
+		}
+	}
+	for i := range per {
+		if per[i] != counts[i] {
+			t.Fatalf("neuron %d: %d spikes listed, count says %d", i, per[i], counts[i])
+		}
+	}
+	rate := readNPZ[uint32](t, filepath.Join(dir, "rate.npz"), "count")
+	if len(rate) != 5000 {
+		t.Fatalf("rate has %d steps", len(rate))
+	}
+	var sum int
+	for _, c := range rate {
+		sum += int(c)
+	}
+	if sum != len(ids) {
+		t.Errorf("rate sums to %d, %d spikes listed", sum, len(ids))
+	}
+	v := readNPZ[float32](t, filepath.Join(dir, "traces.npz"), "v")
+	if len(v) != 5000*3 {
+		t.Errorf("traces v has %d values, want 5000x3", len(v))
+	}
+	u := readNPZ[float32](t, filepath.Join(dir, "state.npz"), "u")
+	if len(u) != 1000 {
+		t.Errorf("state u has %d values", len(u))
+	}
+	var info map[string]any
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &info); err != nil {
+		t.Fatal(err)
+	}
+	if info["neurons"].(float64) != 1000 || info["spikes"].(float64) != float64(len(ids)) || info["backend"] == "" {
+		t.Errorf("run.json: %v", info)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+
+	// The folder exists now: refused without -f, accepted with it.
+	code, _, errs = run(t, "run", "-config", "../../testdata/specs/example.toml", "-o", dir)
+	if code == 0 || !strings.Contains(errs, "use -f") {
+		t.Errorf("existing folder: exit %d, %s", code, errs)
+	}
+	code, _, errs = run(t, "run", "-config", "../../testdata/specs/example.toml", "-o", dir, "-f", "-steps", "10")
+	if code != 0 {
+		t.Errorf("-f: exit %d, %s", code, errs)
+	}
+}
+
+func TestRunDefaultSmall(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, out, errs := run(t, "run", "-o", dir, "-n", "2000", "-steps", "300")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "neurons          2000") {
+		t.Errorf("summary: %s", out)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	if code, out, errs := run(t, "validate", "../../testdata/specs/example.toml"); code != 0 || !strings.Contains(out, "ok") {
+		t.Errorf("example: exit %d, %s %s", code, out, errs)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("n = 10\n[neuron]\ntau_m = -1.0\n"), 0o644)
+	code, _, errs := run(t, "validate", bad)
+	if code != 1 || !strings.Contains(errs, "tau_m = -1") {
+		t.Errorf("bad spec: exit %d, %s", code, errs)
+	}
+	if code, _, _ := run(t, "validate"); code != 2 {
+		t.Errorf("no file: exit %d, want 2", code)
+	}
+	if code, _, _ := run(t, "frobnicate"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+}
+
+func TestRunBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "run", "-o", filepath.Join(dir, "a"), "-n", "0"); code != 1 || !strings.Contains(errs, "n = 0") {
+		t.Errorf("-n 0: exit %d, %s", code, errs)
+	}
+	if code, _, errs := run(t, "run", "-o", filepath.Join(dir, "b"), "-log", "xml"); code != 1 || !strings.Contains(errs, "text or json") {
+		t.Errorf("-log xml: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a")); err == nil {
+		t.Error("a refused run made its output folder")
+	}
+}

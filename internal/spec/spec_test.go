@@ -1,0 +1,110 @@
+package spec_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/npy"
+	"github.com/lifgpu/lifgpu/internal/spec"
+)
+
+func TestExample(t *testing.T) {
+	s, err := spec.Load("../../testdata/specs/example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := s.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.N != 1000 || s.Steps != 5000 || cfg.Params.TauM.IsScalar() || cfg.Params.TauM.At(999) != 25 || cfg.Params.R.At(0) != 20 {
+		t.Errorf("example resolved to n=%d steps=%d tau_m[999]=%v r=%v", cfg.N, s.Steps, cfg.Params.TauM.At(999), cfg.Params.R.At(0))
+	}
+	if len(cfg.Input.Schedule) != 2 || cfg.Input.Schedule[1].Step != 1000 || cfg.Input.Schedule[1].Value.At(0) != 0.5 {
+		t.Errorf("schedule %+v", cfg.Input.Schedule)
+	}
+	if !cfg.Record.Spikes || len(cfg.Record.Traces) != 3 {
+		t.Errorf("record %+v", cfg.Record)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	if err := npy.WriteNPY(filepath.Join(dir, "three.npy"), npy.Array{Data: []float64{1, 2, 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "broken.npy"), []byte("\x93NUMPY\x01\x00garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, text, says string }{
+		{"unknown top", "n = 3\nsteps = 1\nstep = 4\n", `unknown key "step"`},
+		{"unknown neuron", "n = 3\n[neuron]\ntau = 1\n", `unknown key "neuron.tau"`},
+		{"unknown record", "n = 3\n[record]\nspike = true\n", `unknown key "record.spike"`},
+		{"unknown section", "n = 3\n[noise]\nstd = 1\n", `unknown key "noise`},
+		{"syntax", "n = 3\nsteps = = 4\n", "line 2"},
+		{"type", "n = 3\n[neuron]\ntau_m = true\n", "tau_m"},
+		{"array length", "n = 3\n[neuron]\nr = [1, 2]\n", "neuron.r"},
+		{"array element", "n = 2\n[neuron]\nr = [1, \"x\"]\n", "element 1"},
+		{"missing npy", "n = 3\n[neuron]\ntau_m = \"nope.npy\"\n", "nope.npy"},
+		{"broken npy", "n = 3\n[neuron]\ntau_m = \"broken.npy\"\n", "broken.npy"},
+		{"npy length", "n = 4\n[input]\nbias = \"three.npy\"\n", "holds 3 values"},
+		{"schedule length", "n = 3\n[input]\nschedule = [{step = 0, value = [1.0]}]\n", "input.schedule[0].value"},
+		{"schedule key", "n = 3\n[input]\nschedule = [{at = 0, value = 1.0}]\n", `unknown key "input.schedule.at"`},
+		{"backend", "n = 3\nbackend = \"tpu\"\n", "backend"},
+		{"steps", "n = 3\nsteps = -1\n", "steps"},
+		{"n", "steps = 3\n", "n = 0"},
+		{"model", "n = 3\n[neuron]\nu_th = -70.0\n", "above u_reset"},
+	}
+	for _, c := range cases {
+		s, err := spec.Parse(c.name+".toml", []byte(c.text), dir)
+		if err == nil {
+			_, err = s.Config()
+		}
+		if err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.says)
+		}
+	}
+}
+
+func TestRelativeFiles(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "params")
+	os.Mkdir(sub, 0o755)
+	if err := npy.WriteNPY(filepath.Join(sub, "bias.npy"), npy.Array{Data: []float32{1, 2}}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "run.toml")
+	os.WriteFile(path, []byte("n = 2\nsteps = 1\n[input]\nbias = \"params/bias.npy\"\n"), 0o644)
+	t.Chdir(t.TempDir()) // the spec's folder counts, not the working directory
+	s, err := spec.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := s.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Input.Bias.At(1) != 2 {
+		t.Errorf("bias[1] = %v", cfg.Input.Bias.At(1))
+	}
+}
+
+func TestDefault(t *testing.T) {
+	for _, n := range []int{1, 3, 100_000} {
+		cfg, err := spec.DefaultN(n).Config()
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		if cfg.N != n {
+			t.Fatal(cfg.N)
+		}
+	}
+	var fe *lifgpu.FieldError
+	if _, err := spec.DefaultN(0).Config(); !errors.As(err, &fe) {
+		t.Errorf("n = 0: %v", err)
+	}
+}
