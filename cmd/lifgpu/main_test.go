@@ -105,9 +105,18 @@ func TestRunExample(t *testing.T) {
 	if code == 0 || !strings.Contains(errs, "use -f") {
 		t.Errorf("existing folder: exit %d, %s", code, errs)
 	}
-	code, _, errs = run(t, "run", "-config", "../../testdata/specs/example.toml", "-o", dir, "-f", "-steps", "10")
+	code, _, errs = run(t, "run", "-config", "../../testdata/specs/example.toml", "-o", dir, "-f", "-steps", "200", "-plot")
 	if code != 0 {
-		t.Errorf("-f: exit %d, %s", code, errs)
+		t.Fatalf("-f: exit %d, %s", code, errs)
+	}
+	b, _ = os.ReadFile(filepath.Join(dir, "run.json"))
+	for _, png := range []string{"raster.png", "traces.png", "rate.png"} {
+		if st, err := os.Stat(filepath.Join(dir, png)); err != nil || st.Size() == 0 {
+			t.Errorf("-plot: %s: %v", png, err)
+		}
+		if !bytes.Contains(b, []byte(png)) {
+			t.Errorf("run.json does not list %s", png)
+		}
 	}
 }
 

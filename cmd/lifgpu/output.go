@@ -48,9 +48,9 @@ type runInfo struct {
 	Host        map[string]any    `json:"host"`
 }
 
-// writeOutputs writes the recordings as NPZ files and run.json, each under a
-// temporary name renamed when complete.
-func writeOutputs(dir string, s *spec.Spec, cfg lifgpu.Config, pop lifgpu.Population, wall time.Duration) (*result, error) {
+// writeOutputs writes the recordings as NPZ files, each under a temporary name
+// renamed when complete.
+func writeOutputs(dir string, s *spec.Spec, pop lifgpu.Population, wall time.Duration) (*result, error) {
 	n := pop.Len()
 	rec, err := pop.Recording()
 	if err != nil {
@@ -118,21 +118,24 @@ func writeOutputs(dir string, s *spec.Spec, cfg lifgpu.Config, pop lifgpu.Popula
 			return nil, err
 		}
 	}
+	return res, nil
+}
+
+// writeRunJSON writes run.json, the record of how the run was made; it comes last so
+// that it lists every file.
+func writeRunJSON(dir string, s *spec.Spec, res *result) error {
 	res.Files = append(res.Files, "run.json")
 	info := runInfo{
 		Lifgpu: lifgpu.Version, Go: runtime.Version(), Modules: modules(), Spec: resolved(s), Seed: s.Seed,
-		Backend: res.Backend, Started: time.Now().Add(-wall).UTC().Round(time.Millisecond), WallS: wall.Seconds(),
-		UpdatesPerS: res.UpdatesPerS, Neurons: n, Steps: s.Steps, Spikes: res.Spikes, MeanRateHz: res.MeanRateHz,
+		Backend: res.Backend, Started: time.Now().Add(-res.Wall).UTC().Round(time.Millisecond), WallS: res.Wall.Seconds(),
+		UpdatesPerS: res.UpdatesPerS, Neurons: res.N, Steps: s.Steps, Spikes: res.Spikes, MeanRateHz: res.MeanRateHz,
 		Files: res.Files, Host: host(),
 	}
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "run.json"), append(b, '\n')); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return writeFileAtomic(filepath.Join(dir, "run.json"), append(b, '\n'))
 }
 
 // resolved is the spec with its defaults filled in, as it ran.

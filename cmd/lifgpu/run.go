@@ -100,7 +100,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	wall := time.Since(start)
 
-	res, err := writeOutputs(f.out, s, cfg, pop, wall)
+	res, err := writeOutputs(f.out, s, pop, wall)
 	if err != nil {
 		return err
 	}
@@ -108,6 +108,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		if err := writePlots(f.out, res); err != nil {
 			return err
 		}
+	}
+	if err := writeRunJSON(f.out, s, res); err != nil {
+		return err
 	}
 	printSummary(stdout, res, f.out)
 	return nil
