@@ -105,7 +105,7 @@ func TestRunExample(t *testing.T) {
 	if code == 0 || !strings.Contains(errs, "use -f") {
 		t.Errorf("existing folder: exit %d, %s", code, errs)
 	}
-	code, _, errs = run(t, "run", "-config", "../../testdata/specs/example.toml", "-o", dir, "-f", "-steps", "200", "-plot")
+	code, _, errs = run(t, "run", "-config", "../../testdata/specs/example.toml", "-o", dir, "-f", "-steps", "2000", "-plot")
 	if code != 0 {
 		t.Fatalf("-f: exit %d, %s", code, errs)
 	}
