@@ -4,6 +4,7 @@
 //
 //	lifgpu run [-config spec.toml] [-o DIR] [-f] [-n N] [-steps S] [-seed S] [-backend auto|cpu|gpu] [-plot] [-log text|json]
 //	lifgpu validate spec.toml
+//	lifgpu bench [-backend cpu|gpu|all] [-n N,N] [-steps S] [-json FILE] [-plot FILE] [-no-baseline]
 //	lifgpu version
 //
 // Without -config, run uses a built-in spec: 100,000 neurons with heterogeneous bias for
@@ -39,6 +40,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = cmdRun(args[1:], stdout, stderr)
+	case "bench":
+		err = cmdBench(args[1:], stdout, stderr)
 	case "validate":
 		err = cmdValidate(args[1:], stdout, stderr)
 	case "version":
@@ -67,6 +70,7 @@ func usage(w io.Writer) {
 Commands:
   run       run a spec (the built-in default without -config) and write its outputs
   validate  check a spec file without running it
+  bench     measure throughput on workload W1 beside the baselines
   version   print the version
 
 Run 'lifgpu run -h' for the flags of run.

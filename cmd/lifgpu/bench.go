@@ -1,0 +1,184 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/bench"
+)
+
+func cmdBench(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	backends := fs.String("backend", "cpu", "cpu, gpu or all")
+	ns := fs.String("n", "", "comma-separated population sizes (default: a ladder 10^4 .. 10^7)")
+	steps := fs.Int("steps", bench.W1Steps, "steps per measurement")
+	modes := fs.String("modes", "run,run+spikes,forward", "comma-separated: run, run+spikes, forward")
+	methods := fs.String("methods", "euler", "comma-separated: euler, exact")
+	reps := fs.Int("reps", 3, "repetitions per measurement; the fastest counts")
+	jsonOut := fs.String("json", "", "write the rows as a JSON array to this file")
+	plotOut := fs.String("plot", "", "write a PNG of throughput against N to this file")
+	noBase := fs.Bool("no-baseline", false, "skip the baselines (the C reference)")
+	baseDir := fs.String("baselines", "", "folder with cpu_ref.c and peers_gpu.py (default: $LIFGPU_BASELINES, bench/baselines, ../shared/bench)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	sizes, err := parseSizes(*ns)
+	if err != nil {
+		return err
+	}
+	if *steps < 1 {
+		return fmt.Errorf("-steps %d: must be at least 1", *steps)
+	}
+	var backs []string
+	switch *backends {
+	case "cpu", "gpu":
+		backs = []string{*backends}
+	case "all":
+		backs = []string{"cpu", "gpu"}
+	default:
+		return fmt.Errorf("-backend %q: must be cpu, gpu or all", *backends)
+	}
+	modeList := strings.Split(*modes, ",")
+	for _, m := range modeList {
+		if m != bench.ModeRun && m != bench.ModeRunSpikes && m != bench.ModeForward {
+			return fmt.Errorf("-modes: %q is not run, run+spikes or forward", m)
+		}
+	}
+	var methodList []lifgpu.Method
+	for _, m := range strings.Split(*methods, ",") {
+		if m != string(lifgpu.Euler) && m != string(lifgpu.Exact) {
+			return fmt.Errorf("-methods: %q is not euler or exact", m)
+		}
+		methodList = append(methodList, lifgpu.Method(m))
+	}
+
+	fmt.Fprintf(stdout, "workload W1, %d steps, %s, %d CPUs (GOMAXPROCS %d), %s\n", *steps, cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintln(stdout, bench.Header)
+	var rows []bench.Row
+	emit := func(r bench.Row) {
+		rows = append(rows, r)
+		fmt.Fprintln(stdout, r)
+	}
+
+	// Baselines first, so each project row can print its ratio.
+	cref := map[string]bench.Row{}
+	if !*noBase && contains(backs, "cpu") {
+		dir := *baseDir
+		if dir == "" {
+			wd, _ := os.Getwd()
+			dir, err = bench.FindBaselines(wd)
+		}
+		if err == nil {
+			var run func(int, int, string) (bench.Row, error)
+			var done func()
+			run, done, err = bench.CRef(dir)
+			if err == nil {
+				defer done()
+				for _, n := range sizes {
+					for _, mode := range []string{"step", "blocked"} {
+						r, err := run(n, *steps, mode)
+						if err != nil {
+							return err
+						}
+						cref[fmt.Sprint(mode, n)] = r
+						emit(r)
+					}
+				}
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "lifgpu bench: C reference skipped: %v\n", err)
+		}
+	}
+
+	for _, back := range backs {
+		f, err := benchFactory(back)
+		if err != nil {
+			if *backends == "all" {
+				fmt.Fprintf(stderr, "lifgpu bench: %s skipped: %v\n", back, err)
+				continue
+			}
+			return err
+		}
+		for _, n := range sizes {
+			for _, method := range methodList {
+				for _, mode := range modeList {
+					r, err := bench.Measure(f, back, mode, method, n, *steps, *reps)
+					if err != nil {
+						return fmt.Errorf("%s at n = %d: %w", r.Name, n, err)
+					}
+					base := "blocked"
+					if mode == bench.ModeForward {
+						base = "step"
+					}
+					if b, ok := cref[fmt.Sprint(base, n)]; ok && back == "cpu" {
+						r.Baseline, r.Ratio = b.Name, r.UpdatesPerS/b.UpdatesPerS
+					}
+					emit(r)
+				}
+			}
+		}
+	}
+	if *jsonOut != "" {
+		b, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(*jsonOut, append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	if *plotOut != "" {
+		if err := bench.Plot(*plotOut, rows, fmt.Sprintf("W1, %d steps, %s", *steps, time.Now().UTC().Format("2006-01-02"))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseSizes(s string) ([]int, error) {
+	if s == "" {
+		return []int{10_000, 100_000, 1_000_000, 10_000_000}, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || x < 1 || x > lifgpu.MaxN || x != float64(int(x)) {
+			return nil, fmt.Errorf("-n: %q is not a population size in 1..%d", f, lifgpu.MaxN)
+		}
+		out = append(out, int(x))
+	}
+	return out, nil
+}
+
+func contains(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// cpuModel reads the processor's name, for the table's header.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
