@@ -3,11 +3,12 @@ package cpu
 import (
 	"math/bits"
 	"sync"
+	"unsafe"
 )
 
 // workerOut is what one worker found in one chunk of steps.
 type workerOut struct {
-	masks []uint16
+	masks []uint64 // spike bits: 64 neurons a word (the kernels write uint16s)
 	hist  []uint32 // spikes per step of the chunk
 	ev    []event  // spikes, by block, then step, then neuron
 	last  []int32  // spikes of the chunk's last step
@@ -51,10 +52,11 @@ func (p *Population) advance(steps int) {
 				o.reset(k)
 				for b := r[0]; b < r[1]; b += blockSize {
 					nb := min(blockSize, p.npad-b)
-					if o.masks == nil || len(o.masks) < p.chunk*blockSize/lanes {
-						o.masks = make([]uint16, p.chunk*blockSize/lanes)
+					if len(o.masks) < p.chunk*blockSize/64 {
+						o.masks = make([]uint64, p.chunk*blockSize/64)
 					}
-					blk := p.blockAt(b, nb, o.masks, k)
+					m16 := unsafeSlice((*uint16)(unsafe.Pointer(&o.masks[0])), 4*len(o.masks))
+					blk := p.blockAt(b, nb, m16, k)
 					if tr := traceBlocks[b]; tr != nil {
 						for j := 0; j < k; j++ {
 							if s := s0 + int64(j); s%every == 0 {
@@ -64,7 +66,7 @@ func (p *Population) advance(steps int) {
 								}
 							}
 							blk.steps = 1
-							blk.masks = &o.masks[j*nb/lanes]
+							blk.masks = &m16[j*nb/lanes]
 							p.step1(&blk)
 						}
 					} else {
@@ -105,13 +107,13 @@ func (p *Population) blockAt(b, nb int, masks []uint16, k int) block {
 // scan reads the spike masks of block b (nb neurons) over k steps: counts, the step
 // histogram, the spike events and the last step's spikes.
 func (p *Population) scan(b, nb, k int, o *workerOut) {
-	words := nb / lanes
+	words := nb / 64 // blocks are whole multiples of 64 neurons
 	keep := p.m.Record.Spikes
 	for j := 0; j < k; j++ {
 		row := o.masks[j*words : (j+1)*words]
 		for w, m := range row {
 			for m != 0 {
-				i := b + w*lanes + bits.TrailingZeros16(m)
+				i := b + w*64 + bits.TrailingZeros64(m)
 				m &= m - 1
 				if i >= p.n {
 					break

@@ -42,7 +42,7 @@ type Population struct {
 	kern    kernelSet
 	ref0    bool // the plain reference loop
 
-	// State, padded to a multiple of lanes.
+	// State, padded to a multiple of 64 neurons (one uint64 of spike mask).
 	u      []float32
 	ref    []int32
 	counts []uint32
@@ -70,7 +70,7 @@ func New(cfg lifgpu.Config, opts Options) (*Population, error) {
 
 // NewModel makes a CPU population from a resolved model.
 func NewModel(m *lifgpu.Model, opts Options) (*Population, error) {
-	p := &Population{m: m, n: m.N, npad: (m.N + lanes - 1) / lanes * lanes}
+	p := &Population{m: m, n: m.N, npad: (m.N + 63) / 64 * 64}
 	p.workers = opts.Workers
 	if p.workers <= 0 {
 		p.workers = runtime.GOMAXPROCS(0)
