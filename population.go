@@ -3,6 +3,10 @@ package lifgpu
 import (
 	"fmt"
 	"math"
+	"strings"
+	"sync"
+
+	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
 // Config is everything needed to make a population.
@@ -11,6 +15,7 @@ type Config struct {
 	Params Params
 	Input  Input
 	Record Record
+	Seed   uint64 // keys the random inputs (noise, Poisson); any value is valid
 }
 
 // Population is a group of N uncoupled LIF neurons, stepped by Forward or Run. Both
@@ -59,6 +64,17 @@ type Model struct {
 	Bias     Field32 // 0 when unset
 	Schedule []ResolvedEntry
 	Record   Record
+
+	// Random inputs: Seed keys the generator. HasNoise: noise = NoiseMean + NoiseStd*z.
+	// HasPoisson: poisson = float32(k)*PoissonWeight with k drawn from PoissonTable.
+	Seed          uint64
+	HasNoise      bool
+	NoiseMean     Field32
+	NoiseStd      Field32
+	Normal        *rng.NormalTable
+	HasPoisson    bool
+	PoissonTable  *rng.PoissonTable
+	PoissonWeight Field32
 }
 
 // ResolvedEntry is a schedule entry in float32.
@@ -119,6 +135,32 @@ func (c Config) Resolve() (*Model, error) {
 	for _, e := range c.Input.Schedule {
 		m.Schedule = append(m.Schedule, ResolvedEntry{Step: e.Step, Value: to32(e.Value, c.N)})
 	}
+	m.Seed = c.Seed
+	if nz := c.Input.Noise; nz.Enabled() {
+		m.HasNoise, m.Normal = true, normalTable()
+		if nz.Mean.IsSet() {
+			m.NoiseMean = to32(nz.Mean, c.N)
+		}
+		if nz.Std.IsSet() {
+			m.NoiseStd = to32(nz.Std, c.N)
+		}
+	}
+	if po := c.Input.Poisson; po.Enabled() {
+		lambdas := make([]float64, po.Rate.Len())
+		for i := range lambdas {
+			lambdas[i] = po.Rate.At(i) * dt / 1000
+		}
+		t, err := rng.NewPoissonTable(lambdas...)
+		if err != nil {
+			return nil, &FieldError{Field: "input.poisson.rate", Value: fmt.Sprintf("%g Hz with dt = %g ms", po.Rate.At(0), dt),
+				Rule: strings.TrimPrefix(err.Error(), "rng: ")}
+		}
+		m.HasPoisson, m.PoissonTable = true, t
+		m.PoissonWeight = Field32{Scalar: 1}
+		if po.Weight.IsSet() {
+			m.PoissonWeight = to32(po.Weight, c.N)
+		}
+	}
 	return m, nil
 }
 
@@ -144,8 +186,11 @@ func CheckX(x Values, n int) error {
 	return x.check("x", n)
 }
 
+// normalTable is the one Gaussian table every population shares.
+var normalTable = sync.OnceValue(rng.NewNormalTable)
+
 // Current returns ((bias + sched) + x) for neuron i in float32, the input a step adds
-// before noise. sched may be nil (no schedule entry in force).
+// before the random terms. sched may be nil (no schedule entry in force).
 func (m *Model) Current(i int, sched *Field32, x float32) float32 {
 	var s float32
 	if sched != nil {
@@ -156,3 +201,23 @@ func (m *Model) Current(i int, sched *Field32, x float32) float32 {
 	I = I + x
 	return I
 }
+
+// Random adds the random terms of neuron i at step to base, the value Current gave:
+// ((base + noise) + poisson), each term only when configured.
+func (m *Model) Random(i int, step int64, base float32) float32 {
+	I := base
+	if m.HasNoise {
+		w := rng.Draw(m.Seed, rng.StreamNoise, uint32(i), uint64(step))
+		z := m.Normal.Sample(w[0], w[1])
+		I = I + rng.Noise(m.NoiseMean.At(i), m.NoiseStd.At(i), z)
+	}
+	if m.HasPoisson {
+		w := rng.Draw(m.Seed, rng.StreamPoisson, uint32(i), uint64(step))
+		k := m.PoissonTable.Sample(i, w[0])
+		I = I + rng.PoissonCurrent(m.PoissonWeight.At(i), k)
+	}
+	return I
+}
+
+// HasRandom reports whether the input has a random term, so that it changes every step.
+func (m *Model) HasRandom() bool { return m.HasNoise || m.HasPoisson }

@@ -30,6 +30,7 @@ func (p *Population) advance(steps int) {
 	traceBlocks := p.traceBlocks()
 	every := int64(p.m.Record.Every())
 	ncol := len(p.rec.TraceIDs)
+	random := p.m.HasRandom()
 	for done := 0; done < steps; done += p.chunk {
 		k := min(p.chunk, steps-done)
 		s0 := p.step
@@ -57,20 +58,29 @@ func (p *Population) advance(steps int) {
 					}
 					m16 := unsafeSlice((*uint16)(unsafe.Pointer(&o.masks[0])), 4*len(o.masks))
 					blk := p.blockAt(b, nb, m16, k)
-					if tr := traceBlocks[b]; tr != nil {
+					tr := traceBlocks[b]
+					if tr == nil && !random {
+						p.step1(&blk)
+					} else {
+						// Step by step: traced neurons record u before each
+						// recorded step; random inputs change the drive each step.
 						for j := 0; j < k; j++ {
-							if s := s0 + int64(j); s%every == 0 {
+							s := s0 + int64(j)
+							if tr != nil && s%every == 0 {
 								row := rows[int((s-first)/every)*ncol:]
 								for _, t := range tr {
 									row[t.col] = p.u[t.id]
+								}
+							}
+							if random {
+								for i := b; i < min(b+nb, p.n); i++ {
+									p.e[i] = p.drive(i, p.m.Random(i, s, p.base[i]))
 								}
 							}
 							blk.steps = 1
 							blk.masks = &m16[j*nb/lanes]
 							p.step1(&blk)
 						}
-					} else {
-						p.step1(&blk)
 					}
 					p.scan(b, nb, k, o)
 				}

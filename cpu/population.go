@@ -50,7 +50,8 @@ type Population struct {
 	// Per-neuron parameters, expanded and padded (pad neurons never spike).
 	alpha, uRest, uReset, uTh, r []float32
 	refSteps                     []int32
-	e                            []float32 // the drive of the current segment
+	e                            []float32 // the drive of the current segment (or step)
+	base                         []float32 // ((bias + sched) + x), when random terms make e change each step
 
 	step    int64
 	spiked  []int32
@@ -103,6 +104,9 @@ func NewModel(m *lifgpu.Model, opts Options) (*Population, error) {
 	p.r = make([]float32, np)
 	p.refSteps = make([]int32, np)
 	p.e = make([]float32, np)
+	if m.HasRandom() {
+		p.base = make([]float32, np)
+	}
 	n := m.N
 	m.U0.Expand(p.u[:n], 0)
 	m.Alpha.Expand(p.alpha[:n], 0)
@@ -150,7 +154,7 @@ func (p *Population) Kernel() string {
 // Close releases the population. It is safe to call twice.
 func (p *Population) Close() error {
 	p.closed = true
-	p.u, p.ref, p.counts, p.e = nil, nil, nil, nil
+	p.u, p.ref, p.counts, p.e, p.base = nil, nil, nil, nil, nil
 	return nil
 }
 
@@ -261,10 +265,11 @@ func (p *Population) Run(steps int) error {
 	return nil
 }
 
-// fillDrive computes each neuron's constant drive for the coming steps: R*I for Euler,
-// uRest + R*I for the exact method, with I = ((bias + sched) + x).
+// fillDrive computes each neuron's input ((bias + sched) + x) for the coming steps and,
+// when no random term changes it every step, its constant drive (see drive).
 func (p *Population) fillDrive(sched *lifgpu.Field32, x func(int) float32) {
 	m := p.m
+	random := m.HasRandom()
 	p.parallel(p.n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			var xi float32
@@ -272,13 +277,23 @@ func (p *Population) fillDrive(sched *lifgpu.Field32, x func(int) float32) {
 				xi = x(i)
 			}
 			I := m.Current(i, sched, xi)
-			e := float32(p.r[i] * I)
-			if m.Method == lifgpu.Exact {
-				e = float32(p.uRest[i] + e)
+			if random {
+				p.base[i] = I
+			} else {
+				p.e[i] = p.drive(i, I)
 			}
-			p.e[i] = e
 		}
 	})
+}
+
+// drive is what the block kernels take for input I: R*I for Euler, uRest + R*I for the
+// exact method.
+func (p *Population) drive(i int, I float32) float32 {
+	e := float32(p.r[i] * I)
+	if p.m.Method == lifgpu.Exact {
+		e = float32(p.uRest[i] + e)
+	}
+	return e
 }
 
 // parallel splits [0, n) into one contiguous range per worker, in multiples of

@@ -34,6 +34,7 @@ func (p *Population) referenceSteps(steps int, x func(int) float32) {
 				xi = x(i)
 			}
 			I := m.Current(i, sched, xi)
+			I = m.Random(i, s, I)
 			u := p.u[i]
 			if m.Method == lifgpu.Exact {
 				e := float32(m.R.At(i) * I)

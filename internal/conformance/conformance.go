@@ -29,6 +29,8 @@ type Scale struct {
 	MaxN     int // largest random population
 	MaxSteps int // longest random run
 	Cases    int // random cases
+	// NoRandomInput leaves noise and Poisson input out, for a backend that lacks them.
+	NoRandomInput bool
 }
 
 // Run runs the whole suite against f.
@@ -38,6 +40,10 @@ func Run(t *testing.T, f Factory, sc Scale) {
 	t.Run("Random", func(t *testing.T) { Random(t, f, sc) })
 	t.Run("Closed", func(t *testing.T) { Closed(t, f) })
 	t.Run("Errors", func(t *testing.T) { Errors(t, f) })
+	if !sc.NoRandomInput {
+		t.Run("Stationary", func(t *testing.T) { Stationary(t, f, sc) })
+		t.Run("DrawsIndependent", func(t *testing.T) { DrawsIndependent(t, f) })
+	}
 }
 
 // SeedGolden checks the seed's own example: default parameters, one neuron, Forward(4)
@@ -99,6 +105,9 @@ func Random(t *testing.T, f Factory, sc Scale) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for c := range sc.Cases {
 		cfg := RandomConfig(rng, sc.MaxN, sc.MaxSteps)
+		if sc.NoRandomInput {
+			cfg.Input.Noise, cfg.Input.Poisson = lifgpu.Noise{}, lifgpu.Poisson{}
+		}
 		plan := randomPlan(rng, sc.MaxSteps)
 		t.Run(fmt.Sprintf("case%d_n%d_%s", c, cfg.N, cfg.Params.Method), func(t *testing.T) {
 			want := mustNew(t, Reference, cfg)
@@ -210,6 +219,16 @@ func RandomConfig(rng *rand.Rand, maxN, maxSteps int) lifgpu.Config {
 		s += int64(rng.IntN(max(1, maxSteps/2)))
 		cfg.Input.Schedule = append(cfg.Input.Schedule, lifgpu.ScheduleEntry{Step: s, Value: arr(-1, 2)})
 		s++
+	}
+	cfg.Seed = rng.Uint64()
+	switch rng.IntN(4) {
+	case 0:
+		cfg.Input.Noise = lifgpu.Noise{Mean: arr(-0.5, 0.5), Std: arr(0, 1.5)}
+	case 1:
+		cfg.Input.Poisson = lifgpu.Poisson{Rate: arr(0, 2000), Weight: arr(0, 1)}
+	case 2:
+		cfg.Input.Noise = lifgpu.Noise{Std: arr(0, 1)}
+		cfg.Input.Poisson = lifgpu.Poisson{Rate: arr(100, 900)}
 	}
 	cfg.Record.Spikes = rng.IntN(4) != 0
 	cfg.Record.Rate = rng.IntN(2) == 0

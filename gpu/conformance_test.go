@@ -1,0 +1,33 @@
+//go:build cgo && egl
+
+package gpu
+
+import (
+	"testing"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/conformance"
+)
+
+// factory makes GPU populations for the shared suite, skipping without a context.
+func factory(t *testing.T, opts Options) conformance.Factory {
+	return func(cfg lifgpu.Config) (lifgpu.Population, error) {
+		p, err := New(cfg, opts)
+		noGPU(t, err)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+}
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, factory(t, Options{}), conformance.Scale{MaxN: 20_000, MaxSteps: 400, Cases: 24, NoRandomInput: true})
+}
+
+// TestConformanceSplit runs the suite with storage blocks limited to 4 KiB, so that
+// populations are cut into chunks of 256 neurons (the split path), and a tiny spike
+// list, so that dispatches overflow it and are redone.
+func TestConformanceSplit(t *testing.T) {
+	conformance.Random(t, factory(t, Options{MaxBlockSize: 4 << 10, SpikeBuffer: 16}), conformance.Scale{MaxN: 5000, MaxSteps: 300, Cases: 12, NoRandomInput: true})
+}

@@ -1,0 +1,66 @@
+// Package gpu is the GPU backend of lifgpu: OpenGL 4.3 compute shaders over shader
+// storage buffers, made headless through EGL (no display, no X11).
+//
+// A [Population] gives the same bits as the cpu package's for the same
+// [lifgpu.Config]: the same potentials, refractory counters, counts, spike list,
+// rates and traces, on Mesa's llvmpipe and on NVIDIA. Every value on the shader's
+// update path is `precise`, so that no multiply-add is fused.
+//
+// # Building
+//
+// The GL code needs cgo and the build tag egl (it links libEGL only):
+//
+//	go test -tags egl ./gpu/...
+//
+// Without them New, Info and Probe return an error wrapping [lifgpu.ErrNoGPU] that
+// says "built without GPU support (needs cgo and -tags egl)", and the module still
+// builds with CGO_ENABLED=0. The tag is required rather than optional because a
+// default build must not need the EGL headers and libraries, and because without it
+// go-gl links libGL, which pulls in libGLX and libX11. (GL functions are loaded
+// through eglGetProcAddress in either case: gpu passes go-gl its own loader.)
+//
+// # Contexts and threads
+//
+// New makes its own GL 4.3 core context: through the EGL device platform first
+// (NVIDIA, and Mesa's software device), then Mesa's surfaceless platform, then the
+// default display; the context is current without a surface. If all fail, the error
+// lists each attempt's first error. The context belongs to one goroutine locked to its
+// OS thread; the population's methods post closures to it and wait, so no GL call is
+// ever made from another goroutine.
+//
+// # Chunks and dispatches
+//
+// At start-up the population reads GL_MAX_SHADER_STORAGE_BLOCK_SIZE and
+// GL_MAX_COMPUTE_WORK_GROUP_COUNT and cuts the neurons into chunks whose every buffer
+// fits one storage block and whose dispatch fits the group limit; a population larger
+// than one buffer is normal. Forward takes one dispatch per chunk; Run advances many
+// steps per dispatch with the state in registers, split at the schedule's change
+// points, and sized to take about [Options].DispatchTime.
+//
+// All recording happens on the device: counts in the state, the spike list appended
+// with an atomic counter (pulled after each dispatch and sorted by step, then neuron,
+// on the host; a dispatch that overflows the list is done again, from the state it
+// started from, with a larger list or in halves, so no spike is lost), per-step
+// population counts, traces and the last step's spikes.
+//
+// Before allocating, New estimates the bytes it needs and, where the driver says how
+// much memory is free (GL_NVX_gpu_memory_info), refuses a population that does not
+// fit with an error wrapping [lifgpu.ErrOutOfDeviceMemory] that names the bytes needed,
+// the bytes available and the largest population that fits.
+//
+// # Debugging
+//
+// The build tag gldebug checks glGetError after every GL call (panicking on an error,
+// which is a bug of this package), logs the driver's KHR_debug messages, and makes
+// every dispatch synchronous and timed in the log.
+//
+// # Example
+//
+//	pop, err := gpu.New(cfg, gpu.Options{})
+//	if errors.Is(err, lifgpu.ErrNoGPU) {
+//		pop, err = cpu.New(cfg, cpu.Options{}) // fall back to the CPU
+//	}
+//	...
+//	defer pop.Close()
+//	err = pop.Run(10000)
+package gpu

@@ -1,0 +1,141 @@
+package gpu
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lifgpu/lifgpu"
+)
+
+// wg is the workgroup size of lif.comp (local_size_x).
+const wg = 256
+
+// stateBytes is the size of one neuron's State record on the device (u, ref, count).
+const stateBytes = 12
+
+// layout is the shape of a population's device data, from its Model.
+type layout struct {
+	fields      []pnField // per-neuron parameters, in their order in a Params record
+	schedPN     bool      // some schedule entry is per neuron
+	stateCopies int       // 2 when the spike list is recorded (a dispatch can be redone), else 1
+	traces      int
+	rate        bool
+}
+
+// pnField is a per-neuron parameter: its #define name and where its values come from.
+type pnField struct {
+	def string // PN_ALPHA, ...
+	f32 *lifgpu.Field32
+	i32 *lifgpu.FieldI32
+}
+
+func layoutOf(m *lifgpu.Model) layout {
+	l := layout{stateCopies: 1, traces: len(m.Record.Traces), rate: m.Record.Rate}
+	if m.Record.Spikes {
+		l.stateCopies = 2
+	}
+	for _, f := range []struct {
+		def string
+		v   *lifgpu.Field32
+	}{{"PN_ALPHA", &m.Alpha}, {"PN_R", &m.R}, {"PN_UREST", &m.URest}, {"PN_URESET", &m.UReset}, {"PN_UTH", &m.UTh}, {"PN_BIAS", &m.Bias}} {
+		if !f.v.IsScalar() {
+			l.fields = append(l.fields, pnField{def: f.def, f32: f.v})
+		}
+	}
+	if !m.RefSteps.IsScalar() {
+		l.fields = append(l.fields, pnField{def: "PN_REF", i32: &m.RefSteps})
+	}
+	for _, e := range m.Schedule {
+		if !e.Value.IsScalar() {
+			l.schedPN = true
+		}
+	}
+	return l
+}
+
+// plan is how a population of n neurons is cut into chunks and what it allocates.
+type plan struct {
+	lay               layout
+	dev               Device
+	opts              Options
+	n, chunkN, chunks int
+	maxBlock          int64 // bytes, the largest binding
+	groups            int   // the largest dispatch (workgroups)
+	spikeCap          int   // initial spike list capacity (spikes)
+	spikeCapMax       int   // the most one binding holds
+	rateCap           int   // steps in the rate buffer
+	traceCap          int   // floats in the trace buffer
+	perNeuron, fixed  int64 // device bytes: perNeuron*n + fixed
+}
+
+func planFor(n int, l layout, d Device, o Options) plan {
+	p := plan{lay: l, dev: d, opts: o, n: n, maxBlock: d.MaxBlockSize, groups: d.MaxGroupCount}
+	if o.MaxBlockSize > 0 && int64(o.MaxBlockSize) < p.maxBlock {
+		p.maxBlock = int64(o.MaxBlockSize)
+	}
+	if o.MaxGroupCount > 0 && o.MaxGroupCount < p.groups {
+		p.groups = o.MaxGroupCount
+	}
+	perBinding := int64(max(stateBytes, 4*len(l.fields)))
+	c := (p.maxBlock - 64) / perBinding
+	c = min(c, int64(p.groups)*wg, math.MaxInt32)
+	if c >= wg {
+		c -= c % wg
+	}
+	p.chunkN = int(max(1, min(c, int64(n))))
+	p.chunks = (n + p.chunkN - 1) / p.chunkN
+
+	p.spikeCapMax = int((p.maxBlock - 8) / 8)
+	p.spikeCap = o.SpikeBuffer
+	if p.spikeCap <= 0 {
+		p.spikeCap = max(1<<16, min(n, 1<<22))
+	}
+	p.spikeCap = max(1, min(p.spikeCap, p.spikeCapMax))
+	if l.rate {
+		p.rateCap = int(min(p.maxBlock/4, 1<<20))
+	}
+	if l.traces > 0 {
+		p.traceCap = int(min(p.maxBlock/4, int64(max(l.traces, 1<<20))))
+	}
+
+	// Per neuron: the state (twice when a dispatch may be redone), the parameter
+	// records, the per-neuron schedule and x buffers, the last step's spike list.
+	p.perNeuron = int64(stateBytes*l.stateCopies + 4*len(l.fields) + 4 + 4)
+	if l.schedPN {
+		p.perNeuron += 4
+	}
+	p.fixed = 8*int64(p.spikeCap) + 8 + 4*int64(p.rateCap) + 4*int64(p.traceCap) + 8*int64(l.traces) + 4*int64(p.chunks)
+	return p
+}
+
+func (p plan) bytes() int64 { return p.perNeuron*int64(p.n) + p.fixed }
+
+// maxN is the largest population of this shape that fits in avail bytes (the recording
+// buffers grow with n, so it searches).
+func (p plan) maxN(avail int64) int {
+	fits := func(n int) bool { return planFor(n, p.lay, p.dev, p.opts).bytes() <= avail }
+	if !fits(1) {
+		return 0
+	}
+	lo, hi := 1, lifgpu.MaxN // fits(lo); look for the last n that fits
+	for lo < hi {
+		mid := lo + (hi-lo+1)/2
+		if fits(mid) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
+// checkMemory refuses a plan that does not fit in avail bytes (0: unknown, no check).
+func (p plan) checkMemory(avail int64) error {
+	if avail <= 0 || p.bytes() <= avail {
+		return nil
+	}
+	return fmt.Errorf("%w: %d neurons need %s of device memory (%d B a neuron + %s of recording buffers), %s is available; at most %d neurons of this configuration fit",
+		lifgpu.ErrOutOfDeviceMemory, p.n, mib(p.bytes()), p.perNeuron, mib(p.fixed), mib(avail), p.maxN(avail))
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
