@@ -7,13 +7,12 @@ package conformance
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/cpu"
+	"github.com/lifgpu/lifgpu/internal/compare"
 )
 
 // Factory makes a population of the backend under test.
@@ -241,85 +240,13 @@ func RandomConfig(rng *rand.Rand, maxN, maxSteps int) lifgpu.Config {
 	return cfg
 }
 
-// Diff compares two populations' full state and recording bit for bit and describes
-// the first difference, or returns "".
-func Diff(want, got lifgpu.Population) string {
-	n := want.Len()
-	if got.Len() != n {
-		return fmt.Sprintf("len %d, want %d", got.Len(), n)
-	}
-	if got.StepCount() != want.StepCount() {
-		return fmt.Sprintf("step count %d, want %d", got.StepCount(), want.StepCount())
-	}
-	uw, ug := make([]float32, n), make([]float32, n)
-	rw, rg := make([]int32, n), make([]int32, n)
-	cw, cg := make([]uint32, n), make([]uint32, n)
-	for _, err := range []error{want.Potentials(uw), got.Potentials(ug), want.Refractory(rw), got.Refractory(rg), want.Counts(cw), got.Counts(cg)} {
-		if err != nil {
-			return err.Error()
-		}
-	}
-	for i := range n {
-		if math.Float32bits(uw[i]) != math.Float32bits(ug[i]) {
-			return fmt.Sprintf("u[%d] = %v (%#08x), want %v (%#08x)", i, ug[i], math.Float32bits(ug[i]), uw[i], math.Float32bits(uw[i]))
-		}
-		if rw[i] != rg[i] {
-			return fmt.Sprintf("ref[%d] = %d, want %d", i, rg[i], rw[i])
-		}
-		if cw[i] != cg[i] {
-			return fmt.Sprintf("count[%d] = %d, want %d", i, cg[i], cw[i])
-		}
-	}
-	sw, err1 := want.Spiked()
-	sg, err2 := got.Spiked()
-	if err1 != nil || err2 != nil {
-		return fmt.Sprint(err1, err2)
-	}
-	if !slices.Equal(sw, sg) {
-		return fmt.Sprintf("last step's spikes %v, want %v", head(sg), head(sw))
-	}
-	a, err1 := want.Recording()
-	b, err2 := got.Recording()
-	if err1 != nil || err2 != nil {
-		return fmt.Sprint(err1, err2)
-	}
-	return DiffRecording(a, b)
-}
-
-// DiffRecording compares two recordings bit for bit.
-func DiffRecording(a, b *lifgpu.Recording) string {
-	if len(a.SpikeSteps) != len(b.SpikeSteps) {
-		return fmt.Sprintf("%d spikes recorded, want %d", len(b.SpikeSteps), len(a.SpikeSteps))
-	}
-	for k := range a.SpikeSteps {
-		if a.SpikeSteps[k] != b.SpikeSteps[k] || a.SpikeIDs[k] != b.SpikeIDs[k] {
-			return fmt.Sprintf("spike %d = (step %d, neuron %d), want (step %d, neuron %d)", k, b.SpikeSteps[k], b.SpikeIDs[k], a.SpikeSteps[k], a.SpikeIDs[k])
-		}
-	}
-	if !slices.Equal(a.Rate, b.Rate) {
-		for k := range min(len(a.Rate), len(b.Rate)) {
-			if a.Rate[k] != b.Rate[k] {
-				return fmt.Sprintf("rate[%d] = %d, want %d", k, b.Rate[k], a.Rate[k])
-			}
-		}
-		return fmt.Sprintf("rate has %d steps, want %d", len(b.Rate), len(a.Rate))
-	}
-	if !slices.Equal(a.TraceIDs, b.TraceIDs) || !slices.Equal(a.TraceSteps, b.TraceSteps) {
-		return fmt.Sprintf("trace ids/steps %v/%v, want %v/%v", b.TraceIDs, head(b.TraceSteps), a.TraceIDs, head(a.TraceSteps))
-	}
-	if len(a.Traces) != len(b.Traces) {
-		return fmt.Sprintf("%d trace values, want %d", len(b.Traces), len(a.Traces))
-	}
-	for k := range a.Traces {
-		if math.Float32bits(a.Traces[k]) != math.Float32bits(b.Traces[k]) {
-			nc := len(a.TraceIDs)
-			return fmt.Sprintf("trace of neuron %d at step %d = %v, want %v", a.TraceIDs[k%nc], a.TraceSteps[k/nc], b.Traces[k], a.Traces[k])
-		}
-	}
-	return ""
-}
-
 func head[T any](s []T) []T { return s[:min(len(s), 10)] }
+
+// Diff compares two populations bit for bit; see compare.Populations.
+func Diff(want, got lifgpu.Population) string { return compare.Populations(want, got) }
+
+// DiffRecording compares two recordings bit for bit; see compare.Recordings.
+func DiffRecording(a, b *lifgpu.Recording) string { return compare.Recordings(a, b) }
 
 func mustNew(t *testing.T, f Factory, cfg lifgpu.Config) lifgpu.Population {
 	t.Helper()

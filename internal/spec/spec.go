@@ -14,6 +14,8 @@
 //	[input]
 //	bias = 4.0          # a number, an array of n numbers, or a .npy file
 //	schedule = [ { step = 0, value = 0.0 }, { step = 1000, value = 2.5 } ]
+//	noise = { mean = 0.0, std = 1.0 }              # Gaussian current noise, nA
+//	poisson = { rate = 800.0, weight = 0.5 }       # Poisson input: Hz, nA per input spike
 //	[record]
 //	spikes = true
 //	rate = true
@@ -73,6 +75,20 @@ type Neuron struct {
 type Input struct {
 	Bias     Value           `toml:"bias" json:"bias,omitzero"`
 	Schedule []ScheduleEntry `toml:"schedule" json:"schedule,omitempty"`
+	Noise    *Noise          `toml:"noise" json:"noise,omitempty"`
+	Poisson  *Poisson        `toml:"poisson" json:"poisson,omitempty"`
+}
+
+// Noise is Gaussian current noise: noise = mean + std*z each step (nA).
+type Noise struct {
+	Mean Value `toml:"mean" json:"mean,omitzero"`
+	Std  Value `toml:"std" json:"std,omitzero"`
+}
+
+// Poisson is Poisson input: k ~ Poisson(rate*dt/1000) spikes a step, each adding weight nA.
+type Poisson struct {
+	Rate   Value `toml:"rate" json:"rate,omitzero"`
+	Weight Value `toml:"weight" json:"weight,omitzero"`
 }
 
 // ScheduleEntry is one (step, value) pair of the schedule.
@@ -180,7 +196,13 @@ func knownKeys(k toml.Key) string {
 	case len(k) > 1 && k[0] == "neuron":
 		return "in [neuron]: tau_m, r, u_rest, u_reset, u_th, t_ref, u0"
 	case len(k) > 1 && k[0] == "input":
-		return "in [input]: bias, schedule (entries: step, value)"
+		if len(k) > 2 && k[1] == "noise" {
+			return "in input.noise: mean, std"
+		}
+		if len(k) > 2 && k[1] == "poisson" {
+			return "in input.poisson: rate, weight"
+		}
+		return "in [input]: bias, schedule (entries: step, value), noise (mean, std), poisson (rate, weight)"
 	case len(k) > 1 && k[0] == "record":
 		return "in [record]: spikes, rate, traces, trace_every, state"
 	}
@@ -216,22 +238,32 @@ func (s *Spec) Config() (lifgpu.Config, error) {
 	if err := s.Check(); err != nil {
 		return lifgpu.Config{}, err
 	}
-	cfg := lifgpu.Config{N: s.N}
+	cfg := lifgpu.Config{N: s.N, Seed: s.Seed}
 	if s.N < 1 || s.N > lifgpu.MaxN {
 		return cfg, &lifgpu.FieldError{Field: "n", Value: s.N, Rule: fmt.Sprintf("must be in 1..%d", lifgpu.MaxN)}
 	}
 	p := &cfg.Params
 	p.Dt = s.Dt
 	p.Method = lifgpu.Method(s.Method)
-	fields := []struct {
-		name string
-		v    Value
-		dst  *lifgpu.Values
-	}{
+	fields := []field{
 		{"neuron.tau_m", s.Neuron.TauM, &p.TauM}, {"neuron.r", s.Neuron.R, &p.R},
 		{"neuron.u_rest", s.Neuron.URest, &p.URest}, {"neuron.u_reset", s.Neuron.UReset, &p.UReset},
 		{"neuron.u_th", s.Neuron.UTh, &p.UTh}, {"neuron.t_ref", s.Neuron.TRef, &p.TRef},
 		{"neuron.u0", s.Neuron.U0, &p.U0}, {"input.bias", s.Input.Bias, &cfg.Input.Bias},
+	}
+	if nz := s.Input.Noise; nz != nil {
+		if !nz.Mean.set && !nz.Std.set {
+			return cfg, &lifgpu.FieldError{Field: "input.noise", Value: "{}", Rule: "needs mean or std (nA)", Remedy: "e.g. noise = { mean = 0.0, std = 1.0 }"}
+		}
+		fields = append(fields, field{"input.noise.mean", nz.Mean, &cfg.Input.Noise.Mean},
+			field{"input.noise.std", nz.Std, &cfg.Input.Noise.Std})
+	}
+	if po := s.Input.Poisson; po != nil {
+		if !po.Rate.set {
+			return cfg, &lifgpu.FieldError{Field: "input.poisson.rate", Value: "missing", Rule: "Poisson input needs a rate (Hz)", Remedy: "e.g. poisson = { rate = 800.0, weight = 0.5 }"}
+		}
+		fields = append(fields, field{"input.poisson.rate", po.Rate, &cfg.Input.Poisson.Rate},
+			field{"input.poisson.weight", po.Weight, &cfg.Input.Poisson.Weight})
 	}
 	for _, f := range fields {
 		v, err := s.values(f.name, f.v)
@@ -252,6 +284,13 @@ func (s *Spec) Config() (lifgpu.Config, error) {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// field is a spec value and where its resolved Values go.
+type field struct {
+	name string
+	v    Value
+	dst  *lifgpu.Values
 }
 
 func (s *Spec) values(name string, v Value) (lifgpu.Values, error) {

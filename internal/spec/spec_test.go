@@ -108,3 +108,33 @@ func TestDefault(t *testing.T) {
 		t.Errorf("n = 0: %v", err)
 	}
 }
+
+func TestNoiseAndPoisson(t *testing.T) {
+	s, err := spec.Parse("n.toml", []byte("n = 3\nseed = 9\n[input]\nnoise = { mean = 0.5, std = [1, 2, 3] }\npoisson = { rate = 800.0, weight = 0.5 }\n"), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := s.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Seed != 9 || cfg.Input.Noise.Mean.At(2) != 0.5 || cfg.Input.Noise.Std.At(2) != 3 || cfg.Input.Poisson.Rate.At(0) != 800 || cfg.Input.Poisson.Weight.At(1) != 0.5 {
+		t.Errorf("resolved to %+v", cfg.Input)
+	}
+	for _, c := range []struct{ text, says string }{
+		{"n = 3\n[input]\nnoise = { sigma = 1.0 }\n", `unknown key "input.noise.sigma"`},
+		{"n = 3\n[input]\nnoise = {}\n", "needs mean or std"},
+		{"n = 3\n[input]\nnoise = { std = -1.0 }\n", "input.noise.std = -1"},
+		{"n = 3\n[input]\npoisson = { weight = 1.0 }\n", "needs a rate"},
+		{"n = 3\n[input]\npoisson = { rate = -5.0 }\n", "input.poisson.rate = -5"},
+		{"n = 3\ndt = 1.0\n[neuron]\ntau_m = 20.0\n[input]\npoisson = { rate = 1e6 }\n", "thresholds"},
+	} {
+		s, err := spec.Parse("bad.toml", []byte(c.text), t.TempDir())
+		if err == nil {
+			_, err = s.Config()
+		}
+		if err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%q: error %v, want %q", c.text, err, c.says)
+		}
+	}
+}
