@@ -4,6 +4,8 @@
 //
 //	lifgpu run [-config spec.toml] [-o DIR] [-f] [-n N] [-steps S] [-seed S] [-backend auto|cpu|gpu] [-plot] [-log text|json]
 //	lifgpu validate spec.toml
+//	lifgpu check [-config spec.toml] [-n N] [-steps S]
+//	lifgpu info
 //	lifgpu bench [-backend cpu|gpu|all] [-n N,N] [-steps S] [-json FILE] [-plot FILE] [-no-baseline]
 //	lifgpu version
 //
@@ -40,6 +42,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = cmdRun(args[1:], stdout, stderr)
+	case "check":
+		err = cmdCheck(args[1:], stdout, stderr)
+	case "info":
+		err = cmdInfo(args[1:], stdout, stderr)
 	case "bench":
 		err = cmdBench(args[1:], stdout, stderr)
 	case "validate":
@@ -70,6 +76,8 @@ func usage(w io.Writer) {
 Commands:
   run       run a spec (the built-in default without -config) and write its outputs
   validate  check a spec file without running it
+  check     run a spec on both backends and compare them bit for bit
+  info      print the GL device, its limits and the CPU kernels
   bench     measure throughput on workload W1 beside the baselines
   version   print the version
 

@@ -26,44 +26,45 @@ type runFlags struct {
 	log     string
 }
 
-func cmdRun(args []string, stdout, stderr io.Writer) error {
-	var f runFlags
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// addSpecFlags registers the flags that pick and override a spec, shared by run and check.
+func addSpecFlags(fs *flag.FlagSet, f *runFlags) {
 	fs.StringVar(&f.config, "config", "", "spec file (TOML); without it, the built-in default spec")
-	fs.StringVar(&f.out, "o", "lifgpu-out", "output folder")
-	fs.BoolVar(&f.force, "f", false, "write into the output folder even if it exists")
 	fs.IntVar(&f.n, "n", 0, "number of neurons (overrides the spec)")
 	fs.IntVar(&f.steps, "steps", 0, "number of steps (overrides the spec)")
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed (overrides the spec)")
 	fs.StringVar(&f.backend, "backend", "", "auto, cpu or gpu (overrides the spec)")
+	fs.StringVar(&f.out, "o", "lifgpu-out", "output folder")
+	fs.BoolVar(&f.force, "f", false, "write into the output folder even if it exists")
 	fs.BoolVar(&f.plot, "plot", false, "also write raster.png, traces.png and rate.png")
 	fs.StringVar(&f.log, "log", "text", "log format on stderr: text or json")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lifgpu run: unexpected argument %q (the spec goes after -config)\n", fs.Arg(0))
-		return errUsage
-	}
-	var logger *slog.Logger
-	switch f.log {
-	case "text":
-		logger = slog.New(slog.NewTextHandler(stderr, nil))
-	case "json":
-		logger = slog.New(slog.NewJSONHandler(stderr, nil))
-	default:
-		return fmt.Errorf("-log %q: must be text or json", f.log)
-	}
+}
 
-	s, err := loadSpec(f.config)
-	if err != nil {
-		return err
+// resolveSpec loads the spec (or the built-in default made by def for n neurons),
+// applies the flags set on the command line, and validates it.
+func resolveSpec(fs *flag.FlagSet, f *runFlags, def func(n int) *spec.Spec) (*spec.Spec, lifgpu.Config, error) {
+	var s *spec.Spec
+	if f.config == "" {
+		s = def(0)
+	} else {
+		var err error
+		if s, err = spec.Load(f.config); err != nil {
+			return nil, lifgpu.Config{}, err
+		}
 	}
 	fs.Visit(func(fl *flag.Flag) {
 		switch fl.Name {
 		case "n":
+			if f.config == "" {
+				// The built-in spec's arrays are per neuron: remake it for the new n.
+				d := def(f.n)
+				d.Steps, d.Seed, d.Backend = s.Steps, s.Seed, s.Backend
+				s = d
+			}
 			s.N = f.n
+		}
+	})
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
 		case "steps":
 			s.Steps = f.steps
 		case "seed":
@@ -72,15 +73,41 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			s.Backend = f.backend
 		}
 	})
-	if f.n != 0 && f.config == "" {
-		// The default spec's bias is per neuron: stretch it over the new n.
-		s = resizeDefault(s, f.n)
-	}
 	cfg, err := s.Config()
+	if err != nil && f.config != "" {
+		err = fmt.Errorf("%s: %w", f.config, err)
+	}
+	return s, cfg, err
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("-log %q: must be text or json", format)
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) error {
+	var f runFlags
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addSpecFlags(fs, &f)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "lifgpu run: unexpected argument %q (the spec goes after -config)\n", fs.Arg(0))
+		return errUsage
+	}
+	logger, err := newLogger(f.log, stderr)
 	if err != nil {
-		if f.config != "" {
-			return fmt.Errorf("%s: %w", f.config, err)
-		}
+		return err
+	}
+	s, cfg, err := resolveSpec(fs, &f, spec.DefaultN)
+	if err != nil {
 		return err
 	}
 	if err := prepareOut(f.out, f.force); err != nil {
@@ -114,21 +141,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	printSummary(stdout, res, f.out)
 	return nil
-}
-
-func loadSpec(path string) (*spec.Spec, error) {
-	if path == "" {
-		return spec.Default(), nil
-	}
-	return spec.Load(path)
-}
-
-// resizeDefault rebuilds the built-in spec for n neurons, keeping its bias ramp and
-// dropping traced neurons that no longer exist.
-func resizeDefault(s *spec.Spec, n int) *spec.Spec {
-	d := spec.DefaultN(n)
-	d.Steps, d.Seed, d.Backend = s.Steps, s.Seed, s.Backend
-	return d
 }
 
 // prepareOut makes the output folder, refusing an existing one without force.

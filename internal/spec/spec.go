@@ -339,9 +339,12 @@ func (s *Spec) values(name string, v Value) (lifgpu.Values, error) {
 // show, for one second of model time.
 func Default() *Spec { return DefaultN(100_000) }
 
-// DefaultN is the built-in spec for n neurons: the same bias ramp, traces of four
-// neurons spread over it.
+// DefaultN is the built-in spec for n neurons (0 means 100,000): the same bias ramp,
+// traces of four neurons spread over it.
 func DefaultN(n int) *Spec {
+	if n == 0 {
+		n = 100_000
+	}
 	if n < 1 {
 		return &Spec{N: n}
 	}
@@ -380,4 +383,43 @@ func traces(n int) []int {
 		}
 	}
 	return out
+}
+
+// CheckDefault is the built-in spec of `lifgpu check` for n neurons (0 means 2^20): it
+// turns every feature on, so that one run compares all of it between the backends.
+// Every parameter is a per-neuron array drawn from a fixed generator, the schedule has
+// scalar and per-neuron values, and spikes, rate, traces and the final state are
+// recorded; 2000 steps.
+func CheckDefault(n int) *Spec {
+	if n == 0 {
+		n = 1 << 20
+	}
+	if n < 1 {
+		return &Spec{N: n}
+	}
+	r := uint64(0x9E3779B97F4A7C15)
+	uniform := func(lo, hi float64) Value {
+		v := make([]float64, n)
+		for i := range v {
+			r ^= r << 13
+			r ^= r >> 7
+			r ^= r << 17
+			v[i] = float64(float32(lo + (hi-lo)*float64(r>>11)/(1<<53)))
+		}
+		return Value{set: true, Array: v, Formula: fmt.Sprintf("uniform(%g, %g) per neuron, xorshift64", lo, hi)}
+	}
+	return &Spec{
+		N: n, Steps: 2000, Dt: 0.1, Seed: 1, Backend: "auto", Method: "euler",
+		Neuron: Neuron{
+			TauM: uniform(5, 30), R: uniform(5, 30), URest: uniform(-72, -60), UReset: uniform(-75, -65),
+			UTh: uniform(-55, -45), TRef: uniform(0, 4), U0: uniform(-70, -50),
+		},
+		Input: Input{
+			Bias: uniform(0, 1.5),
+			Schedule: []ScheduleEntry{
+				{Step: 0, Value: Num(0)}, {Step: 500, Value: uniform(-0.5, 1.5)}, {Step: 1500, Value: Num(0.25)},
+			},
+		},
+		Record: Record{Spikes: true, Rate: true, Traces: traces(n), TraceEvery: 1, State: true},
+	}
 }
