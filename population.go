@@ -221,3 +221,19 @@ func (m *Model) Random(i int, step int64, base float32) float32 {
 
 // HasRandom reports whether the input has a random term, so that it changes every step.
 func (m *Model) HasRandom() bool { return m.HasNoise || m.HasPoisson }
+
+// ReadState copies a population's whole state.
+func ReadState(p Population) (State, error) {
+	n := p.Len()
+	s := State{Step: p.StepCount(), U: make([]float32, n), Ref: make([]int32, n), Counts: make([]uint32, n)}
+	if err := p.Potentials(s.U); err != nil {
+		return State{}, err
+	}
+	if err := p.Refractory(s.Ref); err != nil {
+		return State{}, err
+	}
+	if err := p.Counts(s.Counts); err != nil {
+		return State{}, err
+	}
+	return s, nil
+}

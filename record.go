@@ -35,10 +35,14 @@ func (r Record) Every() int { return max(r.TraceEvery, 1) }
 // then neuron. Times are steps; multiply by Dt for ms.
 //
 // A spike found in step n has step n (reported at t = n*dt). Rate[k] is the number of
-// spikes in step k. Trace row k holds u at the start of step TraceSteps[k] (before that
-// step's update, as Brian2's StateMonitor records), for the neurons TraceIDs.
+// spikes in step Start+k. Trace row k holds u at the start of step TraceSteps[k] (before
+// that step's update, as Brian2's StateMonitor records), for the neurons TraceIDs.
+//
+// Start is the step at which this recording began: 0, or the step of the last
+// ClearRecording or Restore.
 type Recording struct {
 	Dt          float64
+	Start       int64
 	SpikeSteps  []int32
 	SpikeIDs    []int32
 	Rate        []uint32
@@ -47,4 +51,30 @@ type Recording struct {
 	Traces      []float32 // len(TraceSteps) rows of len(TraceIDs)
 	RecordSpike bool
 	RecordRate  bool
+}
+
+// State is a population's whole dynamic state, what a checkpoint holds: with the
+// Config (and its seed) it determines every later step.
+type State struct {
+	Step   int64
+	U      []float32
+	Ref    []int32
+	Counts []uint32
+}
+
+// Check returns an error if s does not fit a population of n neurons.
+func (s State) Check(n int) error {
+	if len(s.U) != n || len(s.Ref) != n || len(s.Counts) != n {
+		return &FieldError{Field: "state", Value: fmt.Sprintf("%d u, %d ref, %d counts", len(s.U), len(s.Ref), len(s.Counts)),
+			Rule: fmt.Sprintf("needs %d of each", n), Remedy: "resume with the spec the checkpoint was made with"}
+	}
+	if s.Step < 0 || s.Step > MaxSteps {
+		return &FieldError{Field: "state.step", Value: s.Step, Rule: fmt.Sprintf("must be in 0..%d", MaxSteps)}
+	}
+	for i, r := range s.Ref {
+		if r < 0 {
+			return &FieldError{Field: fmt.Sprintf("state.ref[%d]", i), Value: r, Rule: "must be >= 0"}
+		}
+	}
+	return nil
 }

@@ -57,3 +57,11 @@ func TestW1Spikes(t *testing.T) {
 		t.Errorf("W1 at N=10^6: %d spikes, the C reference gives 6670161", total)
 	}
 }
+
+func TestResume(t *testing.T) {
+	for _, k := range cpu.Kernels() {
+		t.Run(k, func(t *testing.T) {
+			conformance.Resume(t, factory(cpu.Options{Kernel: k}), conformance.Scale{MaxN: 3000, MaxSteps: 300, Cases: 12})
+		})
+	}
+}

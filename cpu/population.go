@@ -313,3 +313,31 @@ func (p *Population) parallel(n int, fn func(lo, hi int)) {
 	}
 	wg.Wait()
 }
+
+// Restore sets the population's state (a checkpoint's), clears the recording and the
+// last step's spikes; recording goes on from s.Step.
+func (p *Population) Restore(s lifgpu.State) error {
+	if p.closed {
+		return lifgpu.ErrClosed
+	}
+	if err := s.Check(p.n); err != nil {
+		return err
+	}
+	copy(p.u, s.U)
+	copy(p.ref, s.Ref)
+	copy(p.counts, s.Counts)
+	p.step = s.Step
+	p.spiked = p.spiked[:0]
+	return p.ClearRecording()
+}
+
+// ClearRecording drops what was recorded so far; recording goes on from this step.
+func (p *Population) ClearRecording() error {
+	if p.closed {
+		return lifgpu.ErrClosed
+	}
+	r := &p.rec
+	r.Start = p.step
+	r.SpikeSteps, r.SpikeIDs, r.Rate, r.TraceSteps, r.Traces = r.SpikeSteps[:0], r.SpikeIDs[:0], r.Rate[:0], r.TraceSteps[:0], r.Traces[:0]
+	return nil
+}

@@ -1,0 +1,75 @@
+package conformance
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/lifgpu/lifgpu"
+)
+
+// Restorer is what checkpoint and resume need of a population.
+type Restorer interface {
+	Restore(lifgpu.State) error
+	ClearRecording() error
+}
+
+// Resume checks that a population restored from another's state (made by the
+// reference, so across backends) goes on with the same bits as the one it came from,
+// and that ClearRecording starts the recording afresh at the current step.
+func Resume(t *testing.T, f Factory, sc Scale) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for c := range max(2, sc.Cases/4) {
+		cfg := RandomConfig(rng, sc.MaxN, sc.MaxSteps)
+		if sc.NoRandomInput {
+			cfg.Input.Noise, cfg.Input.Poisson = lifgpu.Noise{}, lifgpu.Poisson{}
+		}
+		first, second := 1+rng.IntN(sc.MaxSteps), 1+rng.IntN(sc.MaxSteps)
+		t.Run(fmt.Sprintf("case%d_n%d_%d+%d", c, cfg.N, first, second), func(t *testing.T) {
+			whole := mustNew(t, Reference, cfg)
+			defer whole.Close()
+			if err := whole.Run(first); err != nil {
+				t.Fatal(err)
+			}
+			st, err := lifgpu.ReadState(whole)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := whole.(Restorer).ClearRecording(); err != nil {
+				t.Fatal(err)
+			}
+			resumed := mustNew(t, f, cfg)
+			defer resumed.Close()
+			r, ok := resumed.(Restorer)
+			if !ok {
+				t.Fatalf("%T cannot Restore", resumed)
+			}
+			if err := resumed.Run(3); err != nil { // state and recording that Restore must replace
+				t.Fatal(err)
+			}
+			if err := r.Restore(st); err != nil {
+				t.Fatal(err)
+			}
+			if err := whole.Run(second); err != nil {
+				t.Fatal(err)
+			}
+			if err := resumed.Run(second); err != nil {
+				t.Fatal(err)
+			}
+			if d := Diff(whole, resumed); d != "" {
+				t.Fatal(d)
+			}
+			a, _ := whole.Recording()
+			b, _ := resumed.Recording()
+			if a.Start != int64(first) || b.Start != int64(first) {
+				t.Errorf("recording starts at %d and %d, want %d", a.Start, b.Start, first)
+			}
+		})
+	}
+	pop := mustNew(t, f, lifgpu.Config{N: 4})
+	defer pop.Close()
+	bad := lifgpu.State{Step: 1, U: make([]float32, 3), Ref: make([]int32, 4), Counts: make([]uint32, 4)}
+	if err := pop.(Restorer).Restore(bad); err == nil {
+		t.Error("Restore took a state of 3 neurons into a population of 4")
+	}
+}
