@@ -1,0 +1,80 @@
+package lifgpu
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+	"math"
+)
+
+// Hash is a digest of everything that determines the model's trajectory: method, dt,
+// every parameter, the inputs (bias, schedule, noise, Poisson), the seed and what is
+// recorded. A checkpoint carries it, so that a resume with another spec is refused.
+func (m *Model) Hash() [32]byte {
+	h := sha256.New()
+	w := func(v any) { writeChunked(h, v) }
+	w(int64(m.N))
+	h.Write([]byte(m.Method))
+	w(math.Float64bits(m.Dt))
+	for _, f := range []Field32{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias} {
+		hashField(h, f)
+	}
+	w(m.RefSteps.Scalar)
+	w(m.RefSteps.Values)
+	w(int64(len(m.Schedule)))
+	for _, e := range m.Schedule {
+		w(e.Step)
+		hashField(h, e.Value)
+	}
+	w(m.Seed)
+	w(m.HasNoise)
+	if m.HasNoise {
+		hashField(h, m.NoiseMean)
+		hashField(h, m.NoiseStd)
+		w(m.Normal.Values())
+	}
+	w(m.HasPoisson)
+	if m.HasPoisson {
+		hashField(h, m.PoissonWeight)
+		w(m.PoissonTable.Thresholds())
+	}
+	w(m.Record.Spikes)
+	w(m.Record.Rate)
+	w(int64(m.Record.Every()))
+	for _, id := range m.Record.Traces {
+		w(int64(id))
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+func hashField(h hash.Hash, f Field32) {
+	writeChunked(h, f.Values == nil)
+	writeChunked(h, f.Scalar)
+	writeChunked(h, f.Values)
+}
+
+// writeChunked writes v little-endian, slices 64 Ki elements at a time, so that a
+// billion-neuron array is not copied whole.
+func writeChunked(h hash.Hash, v any) {
+	switch s := v.(type) {
+	case []float32:
+		writeChunks(h, s)
+	case []int32:
+		writeChunks(h, s)
+	case []uint32:
+		writeChunks(h, s)
+	default:
+		binary.Write(h, binary.LittleEndian, v)
+	}
+}
+
+func writeChunks[T float32 | int32 | uint32](h hash.Hash, s []T) {
+	const chunk = 1 << 16
+	for len(s) > 0 {
+		k := min(len(s), chunk)
+		binary.Write(h, binary.LittleEndian, s[:k])
+		s = s[k:]
+	}
+}
