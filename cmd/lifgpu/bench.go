@@ -13,6 +13,7 @@ import (
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/bench"
+	"github.com/lifgpu/lifgpu/internal/batch"
 )
 
 func cmdBench(args []string, stdout, stderr io.Writer) error {
@@ -133,7 +134,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(*jsonOut, append(b, '\n')); err != nil {
+		if err := batch.WriteFileAtomic(*jsonOut, append(b, '\n')); err != nil {
 			return err
 		}
 	}

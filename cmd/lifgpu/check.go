@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 	"github.com/lifgpu/lifgpu/cpu"
 	"github.com/lifgpu/lifgpu/gpu"
 	"github.com/lifgpu/lifgpu/internal/compare"
-	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
 // cmdCheck runs one spec on both backends and compares u, ref, counts, spikes, rate
@@ -24,7 +24,11 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	s, cfg, err := resolveSpec(fs, &f, spec.CheckDefault)
+	r, err := recipe(fs, &f, "check")
+	if err != nil {
+		return err
+	}
+	s, cfg, err := r.Spec()
 	if err != nil {
 		return err
 	}
@@ -39,7 +43,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("check needs the GPU backend: %w", err)
 	}
 	defer g.Close()
-	fmt.Fprintf(stdout, "checking %d neurons x %d steps, method %s\n  cpu: %s\n  gpu: %s\n", cfg.N, s.Steps, methodOf(s), c.Backend(), g.Backend())
+	fmt.Fprintf(stdout, "checking %d neurons x %d steps, method %s\n  cpu: %s\n  gpu: %s\n", cfg.N, s.Steps, cmp.Or(cfg.Params.Method, lifgpu.Euler), c.Backend(), g.Backend())
 
 	slice := max(1, s.Steps/max(1, *slices))
 	var tc, tg time.Duration

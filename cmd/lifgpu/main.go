@@ -3,6 +3,7 @@
 // Usage:
 //
 //	lifgpu run [-config spec.toml] [-o DIR] [-f] [-n N] [-steps S] [-seed S] [-backend auto|cpu|gpu] [-plot] [-log text|json]
+//	lifgpu run -resume DIR [-backend auto|cpu|gpu]
 //	lifgpu validate spec.toml
 //	lifgpu check [-config spec.toml] [-n N] [-steps S]
 //	lifgpu info
@@ -64,6 +65,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
 		return 2
+	}
+	if isInterrupted(err) {
+		fmt.Fprintln(stderr, "lifgpu:", err)
+		return exitInterrupted
 	}
 	msg := strings.TrimPrefix(strings.ReplaceAll(err.Error(), ": lifgpu: ", ": "), "lifgpu: ")
 	fmt.Fprintln(stderr, "lifgpu:", msg)

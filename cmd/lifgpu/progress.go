@@ -8,45 +8,44 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-
-	"github.com/lifgpu/lifgpu"
 )
 
-// runWithProgress runs steps steps in slices, so that a terminal shows a progress bar
-// once the run has taken more than a second, and a log shows a line at most every 5 s.
-func runWithProgress(pop lifgpu.Population, steps int, stderr io.Writer, logger *slog.Logger) error {
-	slice := max(1, steps/200)
-	tty := false
-	if f, ok := stderr.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
+// progress shows a run's progress: a bar on a terminal once the run has taken more
+// than a second, otherwise a log line at most every 5 s.
+type progress struct {
+	w       io.Writer
+	log     *slog.Logger
+	tty     bool
+	bar     *progressbar.ProgressBar
+	lastLog time.Time
+}
+
+func newProgress(w io.Writer, log *slog.Logger) *progress {
+	p := &progress{w: w, log: log, lastLog: time.Now()}
+	if f, ok := w.(*os.File); ok {
+		p.tty = term.IsTerminal(int(f.Fd()))
 	}
-	start := time.Now()
-	lastLog := start
-	var bar *progressbar.ProgressBar
-	for done := 0; done < steps; {
-		k := min(slice, steps-done)
-		if err := pop.Run(k); err != nil {
-			return err
-		}
-		done += k
-		el := time.Since(start)
-		switch {
-		case tty && bar == nil && el > time.Second && done < steps:
-			bar = progressbar.NewOptions64(int64(steps), progressbar.OptionSetWriter(stderr),
-				progressbar.OptionSetDescription("steps"), progressbar.OptionShowCount(),
-				progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
-				progressbar.OptionClearOnFinish())
-			bar.Set64(int64(done))
-		case bar != nil:
-			bar.Set64(int64(done))
-		case !tty && time.Since(lastLog) > 5*time.Second:
-			lastLog = time.Now()
-			logger.Info("progress", "step", done, "of", steps,
-				"neuron_updates_per_s", float64(pop.Len())*float64(done)/el.Seconds())
-		}
+	return p
+}
+
+func (p *progress) update(done, total int64, el time.Duration) {
+	switch {
+	case p.tty && p.bar == nil && el > time.Second && done < total:
+		p.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription("steps"), progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+		p.bar.Set64(done)
+	case p.bar != nil:
+		p.bar.Set64(done)
+	case !p.tty && time.Since(p.lastLog) > 5*time.Second:
+		p.lastLog = time.Now()
+		p.log.Info("progress", "step", done, "of", total)
 	}
-	if bar != nil {
-		bar.Finish()
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
 	}
-	return nil
 }

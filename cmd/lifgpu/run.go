@@ -1,16 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"time"
+	"os/signal"
+	"syscall"
 
-	"github.com/lifgpu/lifgpu"
-	"github.com/lifgpu/lifgpu/internal/spec"
+	"github.com/lifgpu/lifgpu/internal/batch"
 )
 
 // runFlags are the flags of run; those set on the command line override the spec.
@@ -24,6 +25,7 @@ type runFlags struct {
 	backend string
 	plot    bool
 	log     string
+	resume  string
 }
 
 // addSpecFlags registers the flags that pick and override a spec, shared by run and check.
@@ -39,45 +41,31 @@ func addSpecFlags(fs *flag.FlagSet, f *runFlags) {
 	fs.StringVar(&f.log, "log", "text", "log format on stderr: text or json")
 }
 
-// resolveSpec loads the spec (or the built-in default made by def for n neurons),
-// applies the flags set on the command line, and validates it.
-func resolveSpec(fs *flag.FlagSet, f *runFlags, def func(n int) *spec.Spec) (*spec.Spec, lifgpu.Config, error) {
-	var s *spec.Spec
-	if f.config == "" {
-		s = def(0)
-	} else {
+// recipe turns the flags into how to make the spec: the file, or the built-in spec,
+// then the flags set on the command line.
+func recipe(fs *flag.FlagSet, f *runFlags, builtin string) (batch.Recipe, error) {
+	var r batch.Recipe
+	if f.config != "" {
 		var err error
-		if s, err = spec.Load(f.config); err != nil {
-			return nil, lifgpu.Config{}, err
+		if r, err = batch.FromFile(f.config); err != nil {
+			return r, err
 		}
+	} else {
+		r.Builtin = builtin
 	}
 	fs.Visit(func(fl *flag.Flag) {
 		switch fl.Name {
 		case "n":
-			if f.config == "" {
-				// The built-in spec's arrays are per neuron: remake it for the new n.
-				d := def(f.n)
-				d.Steps, d.Seed, d.Backend = s.Steps, s.Seed, s.Backend
-				s = d
-			}
-			s.N = f.n
-		}
-	})
-	fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
+			r.N = &f.n
 		case "steps":
-			s.Steps = f.steps
+			r.Steps = &f.steps
 		case "seed":
-			s.Seed = f.seed
+			r.Seed = &f.seed
 		case "backend":
-			s.Backend = f.backend
+			r.Backend = f.backend
 		}
 	})
-	cfg, err := s.Config()
-	if err != nil && f.config != "" {
-		err = fmt.Errorf("%s: %w", f.config, err)
-	}
-	return s, cfg, err
+	return r, nil
 }
 
 func newLogger(format string, w io.Writer) (*slog.Logger, error) {
@@ -95,6 +83,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addSpecFlags(fs, &f)
+	fs.StringVar(&f.resume, "resume", "", "continue the run in this output folder from its last checkpoint")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -106,74 +95,79 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, cfg, err := resolveSpec(fs, &f, spec.DefaultN)
-	if err != nil {
-		return err
-	}
-	if err := prepareOut(f.out, f.force); err != nil {
-		return err
-	}
-
-	pop, err := newPopulation(backendOf(s), cfg)
-	if err != nil {
-		return err
-	}
-	defer pop.Close()
-	logger.Info("start", "neurons", cfg.N, "steps", s.Steps, "dt_ms", dtOf(s), "method", methodOf(s), "backend", pop.Backend(), "out", f.out)
-
-	start := time.Now()
-	if err := runWithProgress(pop, s.Steps, stderr, logger); err != nil {
-		return err
-	}
-	wall := time.Since(start)
-
-	res, err := writeOutputs(f.out, s, pop, wall)
-	if err != nil {
-		return err
-	}
-	if f.plot {
-		if err := writePlots(f.out, res); err != nil {
+	ctx, stop := interruptible(stderr)
+	defer stop()
+	progress := newProgress(stderr, logger)
+	var res *batch.Result
+	if f.resume != "" {
+		var bad []string
+		fs.Visit(func(fl *flag.Flag) {
+			if fl.Name != "resume" && fl.Name != "backend" && fl.Name != "log" {
+				bad = append(bad, "-"+fl.Name)
+			}
+		})
+		if len(bad) > 0 {
+			return fmt.Errorf("-resume takes the spec and outputs of its run; only -backend and -log may change (not %v)", bad)
+		}
+		res, err = batch.Resume(ctx, f.resume, f.backend, newPopulation, logger, progress.update)
+	} else {
+		var r batch.Recipe
+		if r, err = recipe(fs, &f, "default"); err != nil {
 			return err
 		}
+		res, err = batch.Start(ctx, batch.Job{Recipe: r, Dir: f.out, Force: f.force, Plot: f.plot,
+			New: newPopulation, Logger: logger, Progress: progress.update})
 	}
-	if err := writeRunJSON(f.out, s, res); err != nil {
+	progress.finish()
+	if err != nil {
 		return err
 	}
-	printSummary(stdout, res, f.out)
+	dir := f.out
+	if f.resume != "" {
+		dir = f.resume
+	}
+	printSummary(stdout, res, dir)
 	return nil
 }
 
-// prepareOut makes the output folder, refusing an existing one without force.
-func prepareOut(dir string, force bool) error {
-	st, err := os.Stat(dir)
-	switch {
-	case err == nil && !st.IsDir():
-		return fmt.Errorf("output %s exists and is not a folder: choose another with -o", dir)
-	case err == nil && !force:
-		return fmt.Errorf("output folder %s exists: use -f to write into it, or -o to choose another", dir)
-	case err != nil && !errors.Is(err, os.ErrNotExist):
-		return err
-	}
-	return os.MkdirAll(dir, 0o755)
+// interruptible returns a context cancelled by the first SIGINT or SIGTERM: the run
+// then writes a checkpoint and stops. A second signal exits at once: every file is
+// written under a temporary name and renamed, so none is left half-written.
+func interruptible(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig, ok := <-ch
+		if !ok {
+			return
+		}
+		fmt.Fprintf(stderr, "\nlifgpu: %v: writing a checkpoint, then stopping (send it again to stop at once)\n", sig)
+		cancel()
+		if _, ok := <-ch; ok {
+			fmt.Fprintln(stderr, "lifgpu: stopping now; files on disk are complete up to the last checkpoint")
+			os.Exit(exitInterrupted)
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); close(ch); cancel() }
 }
 
-func dtOf(s *spec.Spec) float64 {
-	if s.Dt == 0 {
-		return lifgpu.DefaultDt
+// exitInterrupted is the exit status of a run stopped by a signal (128 + SIGINT).
+const exitInterrupted = 130
+
+func printSummary(w io.Writer, r *batch.Result, dir string) {
+	fmt.Fprintf(w, "neurons          %d\n", r.N)
+	fmt.Fprintf(w, "steps            %d (%g ms of model time, dt = %g ms)\n", r.Steps, float64(r.Steps)*r.Dt, r.Dt)
+	if r.ResumedFrom > 0 {
+		fmt.Fprintf(w, "resumed from     step %d\n", r.ResumedFrom)
 	}
-	return s.Dt
+	fmt.Fprintf(w, "spikes           %d\n", r.Spikes)
+	fmt.Fprintf(w, "mean rate        %.2f Hz\n", r.MeanRateHz)
+	fmt.Fprintf(w, "wall time        %.3f s\n", r.Wall.Seconds())
+	fmt.Fprintf(w, "neuron-updates/s %.3g\n", r.UpdatesPerS)
+	fmt.Fprintf(w, "backend          %s\n", r.Backend)
+	fmt.Fprintf(w, "output           %s (%d files)\n", dir, len(r.Files))
 }
 
-func methodOf(s *spec.Spec) string {
-	if s.Method == "" {
-		return string(lifgpu.Euler)
-	}
-	return s.Method
-}
+func isInterrupted(err error) bool { return errors.Is(err, batch.ErrInterrupted) }
 
-func backendOf(s *spec.Spec) string {
-	if s.Backend == "" {
-		return "auto"
-	}
-	return s.Backend
-}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 
+	"github.com/lifgpu/lifgpu/internal/batch"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
@@ -27,7 +29,12 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	fmt.Fprintf(stdout, "%s: ok (%d neurons, %d steps of %g ms, method %s, backend %s)\n",
-		fs.Arg(0), cfg.N, s.Steps, dtOf(s), methodOf(s), backendOf(s))
+	m, err := cfg.Resolve()
+	if err != nil {
+		return err
+	}
+	need := batch.Estimate(s, m)
+	fmt.Fprintf(stdout, "%s: ok (%d neurons, %d steps of %g ms, method %s, backend %s)\n", fs.Arg(0), cfg.N, s.Steps, m.Dt, m.Method, cmp.Or(s.Backend, "auto"))
+	fmt.Fprintf(stdout, "needs about %s of memory and %s of disk, plus 12 bytes a spike recorded (%s)\n", batch.HumanBytes(need.Memory), batch.HumanBytes(need.Disk), need.Detail)
 	return nil
 }

@@ -9,6 +9,7 @@
 //	seed = 1
 //	backend = "auto"
 //	method = "euler"
+//	checkpoint_every = 10000   # steps; 0 (default): no periodic checkpoint
 //	[neuron]            # tau_m, r, u_rest, u_reset, u_th, t_ref, u0: each a number,
 //	tau_m = 10.0        # an array of n numbers, or the name of a .npy file (float32 or float64)
 //	[input]
@@ -52,9 +53,12 @@ type Spec struct {
 	Seed    uint64  `toml:"seed" json:"seed"`
 	Backend string  `toml:"backend" json:"backend"`
 	Method  string  `toml:"method" json:"method"`
-	Neuron  Neuron  `toml:"neuron" json:"neuron"`
-	Input   Input   `toml:"input" json:"input"`
-	Record  Record  `toml:"record" json:"record"`
+	// CheckpointEvery, when > 0, writes a checkpoint and flushes the recordings every
+	// so many steps (see lifgpu run -resume).
+	CheckpointEvery int    `toml:"checkpoint_every" json:"checkpoint_every,omitempty"`
+	Neuron          Neuron `toml:"neuron" json:"neuron"`
+	Input           Input  `toml:"input" json:"input"`
+	Record          Record `toml:"record" json:"record"`
 
 	// Dir is the folder that relative file names resolve against.
 	Dir string `toml:"-" json:"-"`
@@ -206,7 +210,7 @@ func knownKeys(k toml.Key) string {
 	case len(k) > 1 && k[0] == "record":
 		return "in [record]: spikes, rate, traces, trace_every, state"
 	}
-	return "at the top: n, steps, dt, seed, backend, method, [neuron], [input], [record]"
+	return "at the top: n, steps, dt, seed, backend, method, checkpoint_every, [neuron], [input], [record]"
 }
 
 // Load reads a spec file.
@@ -226,6 +230,9 @@ func Load(path string) (*Spec, error) {
 func (s *Spec) Check() error {
 	if s.Steps < 0 || s.Steps > lifgpu.MaxSteps {
 		return &lifgpu.FieldError{Field: "steps", Value: s.Steps, Rule: fmt.Sprintf("must be in 0..%d", lifgpu.MaxSteps)}
+	}
+	if s.CheckpointEvery < 0 {
+		return &lifgpu.FieldError{Field: "checkpoint_every", Value: s.CheckpointEvery, Rule: "must be >= 0 steps (0: no periodic checkpoints)"}
 	}
 	if !slices.Contains([]string{"", "auto", "cpu", "gpu"}, s.Backend) {
 		return &lifgpu.FieldError{Field: "backend", Value: fmt.Sprintf("%q", s.Backend), Rule: `must be "auto", "cpu" or "gpu"`}

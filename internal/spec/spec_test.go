@@ -104,8 +104,8 @@ func TestDefault(t *testing.T) {
 		}
 	}
 	var fe *lifgpu.FieldError
-	if _, err := spec.DefaultN(0).Config(); !errors.As(err, &fe) {
-		t.Errorf("n = 0: %v", err)
+	if _, err := spec.DefaultN(-1).Config(); !errors.As(err, &fe) {
+		t.Errorf("n = -1: %v", err)
 	}
 }
 

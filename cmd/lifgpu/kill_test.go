@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets a test run the command in a subprocess: with LIFGPU_TEST_MAIN set, the
+// test binary is lifgpu, its arguments separated by newlines in that variable.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("LIFGPU_TEST_MAIN"); args != "" {
+		os.Exit(Main(strings.Split(args, "\n"), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func command(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "LIFGPU_TEST_MAIN="+strings.Join(args, "\n"))
+	return cmd
+}
+
+const killSpec = `
+n = 4000
+steps = 3000
+seed = 5
+checkpoint_every = 150
+[input]
+bias = 0.45
+schedule = [ { step = 0, value = 0.0 }, { step = 1000, value = 0.2 } ]
+noise = { std = 0.5 }
+[record]
+spikes = true
+rate = true
+traces = [0, 3999]
+state = true
+`
+
+// TestKill9 kills runs with SIGKILL at random moments, resumes each (resuming again if
+// a kill came during the resume as well), and compares the files with a run never
+// killed.
+func TestKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocesses")
+	}
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.toml")
+	os.WriteFile(spec, []byte(killSpec), 0o644)
+	whole := filepath.Join(dir, "whole")
+	if out, err := command("run", "-config", spec, "-o", whole, "-backend", "cpu").CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	start := time.Now()
+	if out, err := command("run", "-config", spec, "-o", filepath.Join(dir, "timing"), "-backend", "cpu").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	full := time.Since(start)
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	for trial := range 6 {
+		out := filepath.Join(dir, "killed", string(rune('a'+trial)))
+		delay := time.Duration(rng.Float64() * float64(full))
+		cmd := command("run", "-config", spec, "-o", out, "-backend", "cpu")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		t.Logf("trial %d: killed after %v of a %v run", trial, delay.Round(time.Millisecond), full.Round(time.Millisecond))
+		if _, err := os.Stat(filepath.Join(out, "job.json")); err != nil {
+			continue // killed before the job started: nothing to resume
+		}
+		_, errRun := os.Stat(filepath.Join(out, "run.json"))
+		_, errCk := os.Stat(filepath.Join(out, "checkpoint.npz"))
+		finished := errRun == nil && errCk != nil // the kill came after the run ended
+		for attempt := 0; !finished; attempt++ {
+			res, err := command("run", "-resume", out).CombinedOutput()
+			if err == nil {
+				break
+			}
+			if attempt > 2 {
+				t.Fatalf("trial %d: resume failed: %v\n%s", trial, err, res)
+			}
+		}
+		for _, f := range []string{"spikes.npz", "rate.npz", "traces.npz", "state.npz"} {
+			a, _ := os.ReadFile(filepath.Join(whole, f))
+			b, err := os.ReadFile(filepath.Join(out, f))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Fatalf("trial %d (killed after %v): %s differs from the uninterrupted run (%v)", trial, delay, f, err)
+			}
+		}
+	}
+}
+
+// TestSignals: SIGTERM writes a checkpoint and exits with status 130, saying how to
+// resume; the resumed run matches.
+func TestSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocesses")
+	}
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.toml")
+	os.WriteFile(spec, []byte(strings.Replace(killSpec, "steps = 3000", "steps = 30000", 1)), 0o644)
+	out := filepath.Join(dir, "out")
+	cmd := command("run", "-config", spec, "-o", out, "-backend", "cpu")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(out, "checkpoint.npz")); err == nil {
+			break
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit %v, want %d\n%s", err, exitInterrupted, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "lifgpu run -resume "+out) {
+		t.Errorf("no resume hint:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "checkpoint.npz")); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,240 @@
+package batch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/cpu"
+)
+
+// specText exercises everything a checkpoint must carry: per-step random input, a
+// schedule change between checkpoints, every recording, and trace_every.
+const specText = `
+n = 3000
+steps = 1200
+seed = 11
+checkpoint_every = 250
+[neuron]
+t_ref = 2.0
+[input]
+bias = 0.4
+schedule = [ { step = 0, value = 0.0 }, { step = 600, value = 0.3 } ]
+noise = { std = 0.6 }
+poisson = { rate = 900.0, weight = 0.4 }
+[record]
+spikes = true
+rate = true
+traces = [0, 1500, 2999]
+trace_every = 3
+state = true
+`
+
+func cpuFactory(kernel string) Factory {
+	return func(backend string, cfg lifgpu.Config) (lifgpu.Population, error) {
+		return cpu.New(cfg, cpu.Options{Kernel: kernel})
+	}
+}
+
+func recipeIn(t *testing.T, text string) Recipe {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "spec.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := FromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+var finals = []string{"spikes.npz", "rate.npz", "traces.npz", "state.npz"}
+
+// sameFiles checks that two output folders hold byte-identical result files.
+func sameFiles(t *testing.T, a, b string) {
+	t.Helper()
+	for _, f := range finals {
+		x, err1 := os.ReadFile(filepath.Join(a, f))
+		y, err2 := os.ReadFile(filepath.Join(b, f))
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %v %v", f, err1, err2)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between %s and %s", f, a, b)
+		}
+	}
+	for _, leftover := range []string{checkpointName, partsDir} {
+		if _, err := os.Stat(filepath.Join(b, leftover)); err == nil {
+			t.Errorf("%s left in a finished run", leftover)
+		}
+	}
+}
+
+func reference(t *testing.T, r Recipe) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "whole")
+	if _, err := Start(context.Background(), Job{Recipe: r, Dir: dir, New: cpuFactory("reference")}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestInterruptResume stops runs at many steps (on and off checkpoint boundaries) and
+// resumes them on other kernels: the files must equal those of a run never stopped.
+func TestInterruptResume(t *testing.T) {
+	r := recipeIn(t, specText)
+	whole := reference(t, r)
+	for k, stopAt := range []int64{1, 250, 251, 599, 600, 1000, 1199} {
+		t.Run(fmt.Sprint("stop", stopAt), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			kernels := cpu.Kernels()
+			job := Job{Recipe: r, Dir: dir, New: cpuFactory(kernels[k%len(kernels)]), Progress: func(done, total int64, _ time.Duration) {
+				if done >= stopAt {
+					cancel()
+				}
+			}}
+			_, err := Start(ctx, job)
+			if !errors.Is(err, ErrInterrupted) || !strings.Contains(err.Error(), "-resume "+dir) {
+				t.Fatalf("interrupted run: %v", err)
+			}
+			res, err := Resume(context.Background(), dir, "", cpuFactory(kernels[(k+1)%len(kernels)]), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ResumedFrom < stopAt {
+				t.Errorf("resumed from step %d, stopped at %d or later", res.ResumedFrom, stopAt)
+			}
+			sameFiles(t, whole, dir)
+		})
+	}
+}
+
+// faulty is a population whose backend fails after some Run calls; lost also makes
+// every later read fail, as a lost GPU context does.
+type faulty struct {
+	lifgpu.Population
+	runs, failAt int
+	lost         bool
+	failed       bool
+}
+
+var errInjected = errors.New("injected fault: context lost")
+
+func (f *faulty) Run(k int) error {
+	f.runs++
+	if f.runs == f.failAt {
+		f.failed = true
+		// A partial dispatch: the failure comes after some of the work.
+		if err := f.Population.Run(k / 2); err != nil {
+			return err
+		}
+		return errInjected
+	}
+	return f.Population.Run(k)
+}
+
+func (f *faulty) Potentials(dst []float32) error {
+	if f.failed && f.lost {
+		return errInjected
+	}
+	return f.Population.Potentials(dst)
+}
+
+func (f *faulty) Restore(s lifgpu.State) error { return f.Population.(restorer).Restore(s) }
+func (f *faulty) ClearRecording() error         { return f.Population.(restorer).ClearRecording() }
+
+func TestFaultThenResume(t *testing.T) {
+	r := recipeIn(t, specText)
+	whole := reference(t, r)
+	for _, lost := range []bool{false, true} {
+		t.Run(fmt.Sprint("lost=", lost), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			job := Job{Recipe: r, Dir: dir, New: cpuFactory(""),
+				wrap: func(p lifgpu.Population) lifgpu.Population { return &faulty{Population: p, failAt: 60, lost: lost} }}
+			_, err := Start(context.Background(), job)
+			if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), "resume with: lifgpu run -resume") {
+				t.Fatalf("faulty run: %v", err)
+			}
+			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), 3000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lost && ck.state.Step%250 != 0 {
+				t.Errorf("state was unreadable, yet the checkpoint is at step %d, not the last periodic one", ck.state.Step)
+			}
+			if !lost && ck.state.Step%250 == 0 {
+				t.Errorf("state was readable, yet the checkpoint stayed at %d", ck.state.Step)
+			}
+			if _, err := Resume(context.Background(), dir, "", cpuFactory("go"), nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			sameFiles(t, whole, dir)
+		})
+	}
+}
+
+func TestResumeErrors(t *testing.T) {
+	r := recipeIn(t, specText)
+	done := reference(t, r)
+	if _, err := Resume(context.Background(), done, "", cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "complete") {
+		t.Errorf("resume of a finished run: %v", err)
+	}
+	if _, err := Resume(context.Background(), t.TempDir(), "", cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "job.json") {
+		t.Errorf("resume of an empty folder: %v", err)
+	}
+	// A spec file changed after the start is refused: the model hash differs.
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	Start(ctx, Job{Recipe: r, Dir: dir, New: cpuFactory(""), Progress: func(int64, int64, time.Duration) { cancel() }})
+	jf, _ := os.ReadFile(filepath.Join(dir, jobName))
+	os.WriteFile(filepath.Join(dir, jobName), bytes.Replace(jf, []byte(`seed = 11`), []byte(`seed = 12`), 1), 0o644)
+	if _, err := Resume(context.Background(), dir, "", cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "changed") {
+		t.Errorf("resume with a changed spec: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, jobName), jf, 0o644)
+	// A damaged checkpoint is named as such.
+	os.WriteFile(filepath.Join(dir, checkpointName), []byte("PK\x03\x04 broken"), 0o644)
+	if _, err := Resume(context.Background(), dir, "", cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), checkpointName) {
+		t.Errorf("resume from a damaged checkpoint: %v", err)
+	}
+}
+
+// TestKilledBeforeFirstCheckpoint: a folder with job.json but no checkpoint resumes
+// from step 0, and stray parts and temporary files are cleared.
+func TestKilledBeforeFirstCheckpoint(t *testing.T) {
+	r := recipeIn(t, specText)
+	whole := reference(t, r)
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	Start(ctx, Job{Recipe: r, Dir: dir, New: cpuFactory(""), Progress: func(int64, int64, time.Duration) { cancel() }})
+	os.Remove(filepath.Join(dir, checkpointName))
+	os.WriteFile(filepath.Join(dir, partsDir, ".spikes-000002.npz.tmp123"), []byte("half"), 0o644)
+	if _, err := Resume(context.Background(), dir, "", cpuFactory(""), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, whole, dir)
+}
+
+func TestPreflight(t *testing.T) {
+	cases := []struct{ text, says string }{
+		{"n = 2000000000\nsteps = 10\n", "of memory"},
+		{"n = 10\nsteps = 2000000000\n[record]\ntraces = [0,1,2,3,4,5,6,7,8,9]\n", "of memory"},
+		{"n = 10\nsteps = 2000000000\ncheckpoint_every = 1000\n[record]\nrate = true\ntraces = [0,1,2,3,4,5,6,7,8,9]\n", "on disk"},
+	}
+	for _, c := range cases {
+		_, err := Start(context.Background(), Job{Recipe: recipeIn(t, c.text), Dir: filepath.Join(t.TempDir(), "out"), New: cpuFactory("")})
+		if err == nil || !strings.Contains(err.Error(), c.says) || !strings.Contains(err.Error(), "GiB") {
+			t.Errorf("%q: %v, want a refusal that names the GiB %s", c.text, err, c.says)
+		}
+	}
+}

@@ -1,0 +1,249 @@
+package batch
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/spec"
+)
+
+// Factory makes a population on a named backend ("auto", "cpu" or "gpu").
+type Factory func(backend string, cfg lifgpu.Config) (lifgpu.Population, error)
+
+// Job is one batch run.
+type Job struct {
+	Recipe  Recipe
+	Dir     string // the output folder
+	Force   bool   // write into an existing folder
+	Plot    bool   // draw raster.png, traces.png, rate.png at the end
+	Backend string // overrides the spec's backend ("" keeps it)
+	New     Factory
+	Logger  *slog.Logger
+	// Progress, if set, is called after every slice of steps.
+	Progress func(done, total int64, elapsed time.Duration)
+
+	// wrap, in tests, stands between the runner and the population (fault injection).
+	wrap func(lifgpu.Population) lifgpu.Population
+}
+
+// Result is what a finished run produced.
+type Result struct {
+	N           int
+	Steps       int
+	Dt          float64
+	Spikes      uint64
+	MeanRateHz  float64
+	Wall        time.Duration // of this session (since a resume, for a resumed run)
+	UpdatesPerS float64       // of this session
+	ResumedFrom int64         // the checkpoint's step, or 0
+	Backend     string
+	Files       []string
+}
+
+// ErrInterrupted is returned (wrapped, with how to resume) when the context was
+// cancelled: a checkpoint was written first.
+var ErrInterrupted = errors.New("interrupted")
+
+// jobFile is job.json.
+type jobFile struct {
+	Version string `json:"lifgpu_version"`
+	Recipe  Recipe `json:"recipe"`
+	Hash    string `json:"model_hash"`
+	Plot    bool   `json:"plot"`
+	Created string `json:"created"`
+}
+
+const (
+	jobName        = "job.json"
+	checkpointName = "checkpoint.npz"
+	partsDir       = "parts"
+)
+
+// Start runs a job from step 0.
+func Start(ctx context.Context, j Job) (*Result, error) {
+	if j.Backend != "" {
+		j.Recipe.Backend = j.Backend
+	}
+	s, cfg, err := j.Recipe.Spec()
+	if err != nil {
+		return nil, err
+	}
+	m, err := cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	if err := Preflight(s, m, j.Dir); err != nil {
+		return nil, err
+	}
+	if err := prepareOut(j.Dir, j.Force); err != nil {
+		return nil, err
+	}
+	hash := m.Hash()
+	jf := jobFile{Version: lifgpu.Version, Recipe: j.Recipe, Hash: hex.EncodeToString(hash[:]), Plot: j.Plot,
+		Created: time.Now().UTC().Format(time.RFC3339)}
+	b, err := json.MarshalIndent(jf, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	// A folder reused with -f may hold an earlier run's checkpoint and parts.
+	os.Remove(filepath.Join(j.Dir, checkpointName))
+	os.RemoveAll(filepath.Join(j.Dir, partsDir))
+	if err := WriteFileAtomic(filepath.Join(j.Dir, jobName), append(b, '\n')); err != nil {
+		return nil, err
+	}
+	pop, err := j.newPopulation(s, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer pop.Close()
+	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop}
+	return r.run(ctx)
+}
+
+// Resume continues the job in dir from its last checkpoint (from step 0 when it has
+// none). backend, if not "", overrides the backend it ran on: a checkpoint made on the
+// GPU resumes on the CPU with the same bits, and the reverse.
+func Resume(ctx context.Context, dir, backend string, f Factory, logger *slog.Logger, progress func(done, total int64, el time.Duration)) (*Result, error) {
+	b, err := os.ReadFile(filepath.Join(dir, jobName))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s has no %s: it is not the output folder of a lifgpu run", dir, jobName)
+		}
+		return nil, err
+	}
+	var jf jobFile
+	if err := json.Unmarshal(b, &jf); err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, jobName), err)
+	}
+	j := Job{Recipe: jf.Recipe, Dir: dir, Plot: jf.Plot, New: f, Logger: logger, Progress: progress}
+	if backend != "" {
+		j.Recipe.Backend = backend
+	}
+	return resume(ctx, j, jf.Hash)
+}
+
+func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
+	s, cfg, err := j.Recipe.Spec()
+	if err != nil {
+		return nil, fmt.Errorf("remaking the spec of %s: %w", j.Dir, err)
+	}
+	m, err := cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	hash := m.Hash()
+	if got := hex.EncodeToString(hash[:]); got != wantHash {
+		return nil, fmt.Errorf("the spec of %s (or a file it reads) changed since the run started: model hash %.12s, the job's is %.12s; rerun it instead of resuming", j.Dir, got, wantHash)
+	}
+	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m.N)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if _, err := os.Stat(filepath.Join(j.Dir, "run.json")); err == nil {
+			return nil, fmt.Errorf("the run in %s is complete (run.json exists): nothing to resume", j.Dir)
+		}
+		ck = &checkpoint{} // killed before its first checkpoint: start again
+	case err != nil:
+		return nil, err
+	case ck.hash != hash:
+		return nil, fmt.Errorf("%s was made by another model (hash %x, the job's is %x): rerun instead of resuming", filepath.Join(j.Dir, checkpointName), ck.hash[:6], hash[:6])
+	}
+	if err := cleanParts(j.Dir, ck.parts); err != nil {
+		return nil, err
+	}
+	pop, err := j.newPopulation(s, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer pop.Close()
+	if ck.state.Step > 0 {
+		rs, ok := pop.(restorer)
+		if !ok {
+			return nil, fmt.Errorf("backend %s cannot restore a checkpoint", pop.Backend())
+		}
+		if err := rs.Restore(ck.state); err != nil {
+			return nil, err
+		}
+	}
+	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, parts: ck.parts, resumedFrom: ck.state.Step}
+	j.log().Info("resume", "dir", j.Dir, "step", ck.state.Step, "parts", ck.parts, "backend", pop.Backend())
+	return r.run(ctx)
+}
+
+type restorer interface {
+	Restore(lifgpu.State) error
+	ClearRecording() error
+}
+
+func (j Job) newPopulation(s *spec.Spec, cfg lifgpu.Config) (lifgpu.Population, error) {
+	backend := s.Backend
+	if backend == "" {
+		backend = "auto"
+	}
+	pop, err := j.New(backend, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if j.wrap != nil {
+		pop = j.wrap(pop)
+	}
+	return pop, nil
+}
+
+func (j Job) log() *slog.Logger {
+	if j.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return j.Logger
+}
+
+// prepareOut makes the output folder, refusing an existing one without force.
+func prepareOut(dir string, force bool) error {
+	st, err := os.Stat(dir)
+	switch {
+	case err == nil && !st.IsDir():
+		return fmt.Errorf("output %s exists and is not a folder: choose another with -o", dir)
+	case err == nil && !force:
+		return fmt.Errorf("output folder %s exists: use -f to write into it, -resume %s to continue its run, or -o to choose another", dir, dir)
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return err
+	}
+	return os.MkdirAll(dir, 0o755)
+}
+
+// cleanParts removes parts numbered above keep (written after the last checkpoint)
+// and temporary files a killed run left.
+func cleanParts(dir string, keep int) error {
+	for _, d := range []string{dir, filepath.Join(dir, partsDir)} {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			return err
+		}
+		for _, e := range ents {
+			name := e.Name()
+			if strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp") {
+				os.Remove(filepath.Join(d, name))
+				continue
+			}
+			if d != dir {
+				if k, ok := partIndex(name); ok && k > keep {
+					if err := os.Remove(filepath.Join(d, name)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,258 @@
+package batch
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/npy"
+	"github.com/lifgpu/lifgpu/internal/plot"
+	"github.com/lifgpu/lifgpu/internal/spec"
+)
+
+// finish joins the parts into the final files, draws the figures, writes run.json
+// last, and removes the checkpoint and the parts.
+func (r *runner) finish(wall time.Duration) (*Result, error) {
+	dir, m := r.job.Dir, r.model
+	st, err := lifgpu.ReadState(r.pop)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{N: m.N, Steps: r.spec.Steps, Dt: m.Dt, Wall: wall, Backend: r.pop.Backend(), ResumedFrom: r.resumedFrom}
+	for _, c := range st.Counts {
+		res.Spikes += uint64(c)
+	}
+	if r.spec.Steps > 0 {
+		res.MeanRateHz = float64(res.Spikes) / (float64(m.N) * float64(r.spec.Steps) * m.Dt / 1000)
+		res.UpdatesPerS = float64(m.N) * float64(int64(r.spec.Steps)-r.resumedFrom) / wall.Seconds()
+	}
+	joined := map[string]map[string]npy.Array{}
+	for _, kind := range partKinds {
+		a, err := joinParts(dir, kind, r.parts)
+		if err != nil {
+			return nil, err
+		}
+		joined[kind] = a
+	}
+	write := func(name string, arrays ...npy.Array) error {
+		if err := npy.WriteNPZ(filepath.Join(dir, name), arrays...); err != nil {
+			return err
+		}
+		res.Files = append(res.Files, name)
+		return nil
+	}
+	if s := joined["spikes"]; s != nil {
+		if err := write("spikes.npz", s["t"], s["i"], npy.Array{Name: "count", Data: st.Counts}); err != nil {
+			return nil, err
+		}
+	}
+	if s := joined["rate"]; s != nil {
+		if err := write("rate.npz", s["t"], s["count"]); err != nil {
+			return nil, err
+		}
+	}
+	if s := joined["traces"]; s != nil {
+		if err := write("traces.npz", s["t"], s["v"], s["neuron_ids"]); err != nil {
+			return nil, err
+		}
+	}
+	if r.spec.Record.State {
+		if err := write("state.npz", npy.Array{Name: "u", Data: st.U}, npy.Array{Name: "ref", Data: st.Ref},
+			npy.Array{Name: "step", Data: []int64{st.Step}, Shape: []int{}}); err != nil {
+			return nil, err
+		}
+	}
+	if r.job.Plot {
+		if err := r.plots(res, joined); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.writeRunJSON(res); err != nil {
+		return nil, err
+	}
+	if err := os.Remove(filepath.Join(dir, checkpointName)); err != nil {
+		return nil, err
+	}
+	return res, os.RemoveAll(filepath.Join(dir, partsDir))
+}
+
+// joinParts concatenates the arrays of parts 1..n of one kind; nil if there are none.
+func joinParts(dir, kind string, n int) (map[string]npy.Array, error) {
+	var out map[string]npy.Array
+	for k := 1; k <= n; k++ {
+		a, err := npy.ReadNPZ(partPath(dir, kind, k))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = a
+			continue
+		}
+		for name, arr := range a {
+			prev := out[name]
+			switch d := prev.Data.(type) {
+			case []float64:
+				prev.Data = append(d, arr.Data.([]float64)...)
+			case []int32:
+				if name == "neuron_ids" {
+					continue
+				}
+				prev.Data = append(d, arr.Data.([]int32)...)
+			case []uint32:
+				prev.Data = append(d, arr.Data.([]uint32)...)
+			case []float32:
+				prev.Data = append(d, arr.Data.([]float32)...)
+			default:
+				return nil, fmt.Errorf("%s: unexpected array %s of %T", partPath(dir, kind, k), name, d)
+			}
+			if len(prev.Shape) > 0 && len(arr.Shape) > 0 {
+				prev.Shape = append([]int{prev.Shape[0] + arr.Shape[0]}, prev.Shape[1:]...)
+			}
+			out[name] = prev
+		}
+	}
+	return out, nil
+}
+
+// plots draws the figures of what was recorded; a figure whose data was not recorded
+// is skipped.
+func (r *runner) plots(res *Result, joined map[string]map[string]npy.Array) error {
+	dt := r.model.Dt
+	steps := func(t []float64) []int32 {
+		s := make([]int32, len(t))
+		for k, x := range t {
+			s[k] = int32(math.Round(x / dt))
+		}
+		return s
+	}
+	run := plot.Run{Dt: dt, Steps: int64(r.spec.Steps), N: r.model.N}
+	if s := joined["spikes"]; s != nil {
+		run.SpikeSteps, run.SpikeIDs = steps(s["t"].Data.([]float64)), s["i"].Data.([]int32)
+	}
+	if s := joined["rate"]; s != nil {
+		run.Rate = s["count"].Data.([]uint32)
+	}
+	if s := joined["traces"]; s != nil {
+		run.TraceIDs, run.TraceSteps, run.Traces = s["neuron_ids"].Data.([]int32), steps(s["t"].Data.([]float64)), s["v"].Data.([]float32)
+	}
+	figs := []struct {
+		name string
+		have bool
+		draw func(string, plot.Run) error
+	}{
+		{"raster.png", joined["spikes"] != nil, plot.Raster},
+		{"traces.png", joined["traces"] != nil, plot.Traces},
+		{"rate.png", joined["rate"] != nil, plot.Rate},
+	}
+	for _, f := range figs {
+		if !f.have || r.spec.Steps == 0 {
+			continue
+		}
+		if err := f.draw(filepath.Join(r.job.Dir, f.name), run); err != nil {
+			return err
+		}
+		res.Files = append(res.Files, f.name)
+	}
+	return nil
+}
+
+// runInfo is run.json.
+type runInfo struct {
+	Lifgpu      string            `json:"lifgpu_version"`
+	Go          string            `json:"go_version"`
+	Modules     map[string]string `json:"modules,omitempty"`
+	Spec        *spec.Spec        `json:"spec"`
+	Seed        uint64            `json:"seed"`
+	Backend     string            `json:"backend"`
+	Finished    time.Time         `json:"finished"`
+	WallS       float64           `json:"wall_s"`
+	UpdatesPerS float64           `json:"neuron_updates_per_s"`
+	ResumedFrom int64             `json:"resumed_from_step,omitempty"`
+	Neurons     int               `json:"neurons"`
+	Steps       int               `json:"steps"`
+	Spikes      uint64            `json:"spikes"`
+	MeanRateHz  float64           `json:"mean_rate_hz"`
+	Files       []string          `json:"files"`
+	Host        map[string]any    `json:"host"`
+}
+
+// writeRunJSON writes run.json, the record of how the run was made; it comes last so
+// that it lists every file.
+func (r *runner) writeRunJSON(res *Result) error {
+	res.Files = append(res.Files, "run.json")
+	s := *r.spec
+	if s.Dt == 0 {
+		s.Dt = lifgpu.DefaultDt
+	}
+	s.Method = string(r.model.Method)
+	if s.Backend == "" {
+		s.Backend = "auto"
+	}
+	info := runInfo{
+		Lifgpu: lifgpu.Version, Go: runtime.Version(), Modules: modules(), Spec: &s, Seed: s.Seed,
+		Backend: res.Backend, Finished: time.Now().UTC().Round(time.Millisecond), WallS: res.Wall.Seconds(),
+		UpdatesPerS: res.UpdatesPerS, ResumedFrom: res.ResumedFrom, Neurons: res.N, Steps: res.Steps, Spikes: res.Spikes,
+		MeanRateHz: res.MeanRateHz, Files: res.Files, Host: host(),
+	}
+	b, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(r.job.Dir, "run.json"), append(b, '\n'))
+}
+
+func modules() map[string]string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil
+	}
+	m := map[string]string{}
+	for _, d := range bi.Deps {
+		m[d.Path] = d.Version
+	}
+	return m
+}
+
+func host() map[string]any {
+	h, _ := os.Hostname()
+	return map[string]any{"os": runtime.GOOS, "arch": runtime.GOARCH, "cpus": runtime.NumCPU(), "hostname": h}
+}
+
+func mkdirParts(dir string) error { return os.MkdirAll(filepath.Join(dir, partsDir), 0o755) }
+
+// WriteFileAtomic writes data to a temporary file beside path and renames it.
+func WriteFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

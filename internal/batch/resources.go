@@ -1,0 +1,114 @@
+package batch
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/spec"
+)
+
+// Needs is what a run will take, estimated before it starts.
+type Needs struct {
+	Memory int64 // host bytes: state, parameters, recordings held between checkpoints
+	Disk   int64 // bytes written: final files, checkpoint and parts (at the peak, both)
+	// Spike recordings come on top, 12 bytes a spike on disk and 8 in memory: their
+	// number is not known before the run.
+	Detail string
+}
+
+// Estimate returns what running s (resolved into m) needs.
+func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
+	n, steps := int64(m.N), int64(s.Steps)
+	held := steps // steps whose recordings are held in memory at once
+	if s.CheckpointEvery > 0 {
+		held = min(held, int64(s.CheckpointEvery))
+	}
+	// The CPU backend keeps 10 float32/int32 arrays per neuron (state, expanded
+	// parameters, drive), the model its per-neuron inputs, a checkpoint a copy of the state.
+	perNeuron := int64(10*4 + 12)
+	for _, f := range []lifgpu.Field32{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias, m.NoiseMean, m.NoiseStd, m.PoissonWeight} {
+		if !f.IsScalar() {
+			perNeuron += 4
+		}
+	}
+	if m.HasRandom() {
+		perNeuron += 4
+	}
+	var poisson int64
+	if m.HasPoisson {
+		poisson = int64(len(m.PoissonTable.Thresholds())) * 4
+	}
+	k := int64(len(m.Record.Traces))
+	rows := func(st int64) int64 { return (st + int64(m.Record.Every()) - 1) / int64(m.Record.Every()) }
+	var rate, traces int64
+	if m.Record.Rate {
+		rate = 12 * steps
+	}
+	if k > 0 {
+		traces = rows(steps) * (8 + 4*k)
+	}
+	memRec := rows(held)*4*k + 4*held
+	needs := Needs{Memory: perNeuron*n + poisson + memRec}
+	var final int64
+	if s.Record.State {
+		final += 8 * n
+	}
+	if m.Record.Spikes {
+		final += 4 * n
+	}
+	checkpoint := 12 * n
+	needs.Disk = final + 2*(rate+traces) + checkpoint
+	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
+		HumanBytes(perNeuron*n+poisson), HumanBytes(memRec), HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
+	return needs
+}
+
+// Preflight refuses a run that would not fit in memory or on the disk of dir, naming
+// the numbers.
+func Preflight(s *spec.Spec, m *lifgpu.Model, dir string) error {
+	need := Estimate(s, m)
+	if avail, err := availableMemory(); err == nil && need.Memory > avail {
+		return fmt.Errorf("the run needs about %s of memory (%s), %s is available: lower n, record fewer traces or a larger trace_every, or set checkpoint_every so that recordings are written as the run goes",
+			HumanBytes(need.Memory), need.Detail, HumanBytes(avail))
+	}
+	if free, err := freeDisk(dir); err == nil && need.Disk > free {
+		return fmt.Errorf("the run needs about %s on disk for %s (%s), plus 12 bytes per spike, but %s is free there: record less, or choose another folder with -o",
+			HumanBytes(need.Disk), dir, need.Detail, HumanBytes(free))
+	}
+	return nil
+}
+
+// availableMemory reads MemAvailable from /proc/meminfo (Linux).
+func availableMemory() (int64, error) {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no MemAvailable in /proc/meminfo")
+}
+
+// HumanBytes formats a byte count in B, KiB, MiB or GiB.
+func HumanBytes(b int64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", b)
+}

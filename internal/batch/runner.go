@@ -1,0 +1,133 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/spec"
+)
+
+type runner struct {
+	job         Job
+	spec        *spec.Spec
+	model       *lifgpu.Model
+	hash        [32]byte
+	pop         lifgpu.Population
+	parts       int   // parts written (and named by the last checkpoint)
+	checkpoint  int64 // step of the last checkpoint on disk
+	resumedFrom int64
+}
+
+// sliceSteps is how many steps one Run call takes: small enough that progress shows
+// and a signal is answered within about a second, large enough that the fused stepping
+// is not cut too often.
+func (r *runner) sliceSteps() int64 {
+	total := int64(r.spec.Steps)
+	byWork := max(1, int64(2e9)/int64(r.model.N)) // ~0.5 s on the CPU backend
+	return max(1, min(total/200+1, byWork))
+}
+
+func (r *runner) run(ctx context.Context) (*Result, error) {
+	log := r.job.log()
+	total := int64(r.spec.Steps)
+	every := int64(r.spec.CheckpointEvery)
+	step := r.pop.StepCount()
+	r.checkpoint = step
+	log.Info("start", "neurons", r.model.N, "steps", total, "from_step", step, "dt_ms", r.model.Dt, "method", r.model.Method,
+		"backend", r.pop.Backend(), "checkpoint_every", every, "out", r.job.Dir)
+	start := time.Now()
+	slice := r.sliceSteps()
+	for step < total {
+		k := min(slice, total-step)
+		if every > 0 {
+			k = min(k, (step/every+1)*every-step)
+		}
+		if err := r.pop.Run(int(k)); err != nil {
+			return nil, r.fault(err)
+		}
+		step = r.pop.StepCount()
+		if r.job.Progress != nil {
+			r.job.Progress(step, total, time.Since(start))
+		}
+		if every > 0 && step%every == 0 && step < total {
+			if err := r.writeCheckpoint(); err != nil {
+				return nil, err
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if err := r.writeCheckpoint(); err != nil {
+				return nil, fmt.Errorf("%w at step %d, and the checkpoint failed: %v", ErrInterrupted, step, err)
+			}
+			return nil, fmt.Errorf("%w at step %d of %d: checkpoint and recordings so far are in %s; resume with: lifgpu run -resume %s",
+				ErrInterrupted, step, total, r.job.Dir, r.job.Dir)
+		default:
+		}
+	}
+	wall := time.Since(start)
+	// The last part and a checkpoint at the end, so that a kill while the final files
+	// are assembled leaves a resumable folder.
+	if err := r.writeCheckpoint(); err != nil {
+		return nil, err
+	}
+	res, err := r.finish(wall)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("done", "steps", total, "spikes", res.Spikes, "wall_s", wall.Seconds(), "neuron_updates_per_s", res.UpdatesPerS)
+	return res, nil
+}
+
+// writeCheckpoint flushes what was recorded since the last part as a new part, then
+// writes the state as the checkpoint that names it, then clears the recording.
+func (r *runner) writeCheckpoint() error {
+	rec, err := r.pop.Recording()
+	if err != nil {
+		return err
+	}
+	st, err := lifgpu.ReadState(r.pop)
+	if err != nil {
+		return err
+	}
+	if err := mkdirParts(r.job.Dir); err != nil {
+		return err
+	}
+	if err := writePart(r.job.Dir, r.parts+1, rec, r.model, st.Step); err != nil {
+		return err
+	}
+	if err := writeCheckpoint(filepath.Join(r.job.Dir, checkpointName), checkpoint{state: st, parts: r.parts + 1, hash: r.hash}); err != nil {
+		return err
+	}
+	r.parts++
+	r.checkpoint = st.Step
+	r.job.log().Info("checkpoint", "step", st.Step, "part", r.parts)
+	if rs, ok := r.pop.(restorer); ok {
+		return rs.ClearRecording()
+	}
+	if st.Step < int64(r.spec.Steps) {
+		return fmt.Errorf("backend %s cannot clear its recording, so it cannot checkpoint before the end of a run", r.pop.Backend())
+	}
+	return nil
+}
+
+// fault ends a run whose backend failed: if the population can still give its state
+// (the last step it completed), that becomes a checkpoint; otherwise the last
+// checkpoint on disk stands. Either way the message says how to go on.
+func (r *runner) fault(err error) error {
+	at := r.checkpoint
+	if cerr := r.writeCheckpoint(); cerr == nil {
+		at = r.checkpoint
+	} else {
+		r.job.log().Error("state unreadable after the failure; keeping the last checkpoint", "err", cerr, "checkpoint_step", at)
+	}
+	hint := ""
+	if !errors.Is(err, lifgpu.ErrClosed) {
+		hint = " (add -backend cpu to finish on the CPU: the results are the same bits)"
+	}
+	return fmt.Errorf("%s failed: %w; the checkpoint at step %d is in %s; resume with: lifgpu run -resume %s%s",
+		r.pop.Backend(), err, at, r.job.Dir, r.job.Dir, hint)
+}
