@@ -4,7 +4,7 @@ TAGS    ?= egl
 BIN     := bin/lifgpu
 GOFLAGS_BUILD := -tags '$(TAGS)'
 
-.PHONY: all build run test test-short bench bench-c lint clean benchstat
+.PHONY: all build run test fuzz bench bench-c lint clean benchstat
 
 all: build
 
@@ -22,6 +22,14 @@ test:
 	$(GO) vet $(GOFLAGS_BUILD) ./...
 	CGO_ENABLED=0 $(GO) build ./...
 	$(GO) test $(GOFLAGS_BUILD) -count=1 -timeout 15m ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+# The fuzzers of the spec parser and the .npy reader, from their seed corpora in
+# testdata/fuzz (a short run in CI; longer by hand: make fuzz FUZZTIME=10m).
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/spec
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/npy
 
 # Workload W1 (../shared/bench/README.md): the Go benchmarks, then the C reference
 # beside them on the same machine, and their ratio.
