@@ -52,6 +52,7 @@ type Population struct {
 	refSteps                     []int32
 	e                            []float32 // the drive of the current segment (or step)
 	base                         []float32 // ((bias + sched) + x), when random terms make e change each step
+	xbuf                         []float32 // Forward's per-neuron x in float32
 
 	step    int64
 	spiked  []int32
@@ -229,13 +230,21 @@ func (p *Population) Forward(x lifgpu.Values) error {
 	if err := lifgpu.CheckSteps(p.step, 1); err != nil {
 		return err
 	}
-	xf := func(i int) float32 { return float32(x.ScalarValue()) }
-	if !x.IsScalar() {
-		xf = func(i int) float32 { return float32(x.At(i)) }
-	}
 	if p.ref0 {
-		p.referenceSteps(1, xf)
+		p.referenceSteps(1, func(i int) float32 { return float32(x.At(min(i, x.Len()-1))) })
 		return nil
+	}
+	xf := lifgpu.Field32{Scalar: float32(x.ScalarValue())}
+	if !x.IsScalar() {
+		if p.xbuf == nil {
+			p.xbuf = make([]float32, p.n)
+		}
+		p.parallel(p.n, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				p.xbuf[i] = float32(x.At(i))
+			}
+		})
+		xf = lifgpu.Field32{Values: p.xbuf}
 	}
 	seg := p.m.Segments(p.step, 1)[0]
 	p.fillDrive(seg.Sched, xf)
@@ -259,31 +268,59 @@ func (p *Population) Run(steps int) error {
 		return nil
 	}
 	for _, seg := range p.m.Segments(p.step, steps) {
-		p.fillDrive(seg.Sched, nil)
+		p.fillDrive(seg.Sched, lifgpu.Field32{})
 		p.advance(int(seg.End - seg.Start))
 	}
 	return nil
 }
 
-// fillDrive computes each neuron's input ((bias + sched) + x) for the coming steps and,
-// when no random term changes it every step, its constant drive (see drive).
-func (p *Population) fillDrive(sched *lifgpu.Field32, x func(int) float32) {
+// fillDrive computes each neuron's input I = ((bias + sched) + x) for the coming steps
+// (x is 0 in Run) and, when no random term changes it every step, the constant drive
+// the kernels take (see drive). A pass per term, so that each loop is tight; both adds
+// are always made, as Model.Current makes them.
+func (p *Population) fillDrive(sched *lifgpu.Field32, x lifgpu.Field32) {
 	m := p.m
-	random := m.HasRandom()
+	dst := p.e
+	if m.HasRandom() {
+		dst = p.base
+	}
+	var s lifgpu.Field32
+	if sched != nil {
+		s = *sched
+	}
 	p.parallel(p.n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var xi float32
-			if x != nil {
-				xi = x(i)
-			}
-			I := m.Current(i, sched, xi)
-			if random {
-				p.base[i] = I
-			} else {
-				p.e[i] = p.drive(i, I)
+		I := dst[lo:hi]
+		m.Bias.Expand(I, lo)
+		addField(I, s, lo)
+		addField(I, x, lo)
+		if m.HasRandom() {
+			return
+		}
+		r := p.r[lo:hi]
+		for i := range I {
+			I[i] = float32(r[i] * I[i])
+		}
+		if m.Method == lifgpu.Exact {
+			uRest := p.uRest[lo:hi]
+			for i := range I {
+				I[i] = float32(uRest[i] + I[i])
 			}
 		}
 	})
+}
+
+// addField adds f's values for neurons lo.. to dst, each sum rounded to float32.
+func addField(dst []float32, f lifgpu.Field32, lo int) {
+	if f.Values == nil {
+		for i := range dst {
+			dst[i] = float32(dst[i] + f.Scalar)
+		}
+		return
+	}
+	v := f.Values[lo : lo+len(dst)]
+	for i := range dst {
+		dst[i] = float32(dst[i] + v[i])
+	}
 }
 
 // drive is what the block kernels take for input I: R*I for Euler, uRest + R*I for the

@@ -70,8 +70,36 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, r)
 	}
 
+	// Time to the first step, first of all, so that nothing has made a GL context yet:
+	// from process start through context creation and shader compilation to one step
+	// of W1 done (the comparison is Brian2's compile-and-run time).
+	for _, back := range backs {
+		f, err := benchFactory(back)
+		if err != nil {
+			continue
+		}
+		n := sizes[0]
+		t0 := time.Now()
+		pop, err := f(bench.W1(n, false))
+		if err == nil {
+			err = pop.Run(1)
+		}
+		if err == nil {
+			_, err = pop.Spiked()
+		}
+		if err != nil {
+			return fmt.Errorf("%s first step: %w", back, err)
+		}
+		r := bench.Row{Name: "lifgpu/" + back + "/first-step", Backend: back, Mode: "first-step", N: n, Steps: 1,
+			Seconds: time.Since(processStart).Seconds(), Device: pop.Backend(), Date: time.Now().UTC().Format("2006-01-02")}
+		pop.Close()
+		emit(r)
+		fmt.Fprintf(stdout, "  %s: %.3f s from process start to one step done (%.3f s of it making the population)\n", back, r.Seconds, time.Since(t0).Seconds())
+	}
+
 	// Baselines first, so each project row can print its ratio.
 	cref := map[string]bench.Row{}
+	peers := map[string]bench.Row{}
 	if !*noBase && contains(backs, "cpu") {
 		dir := *baseDir
 		if dir == "" {
@@ -101,6 +129,25 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	if !*noBase && contains(backs, "gpu") {
+		dir := *baseDir
+		if dir == "" {
+			wd, _ := os.Getwd()
+			dir, err = bench.FindBaselines(wd)
+		}
+		var prow []bench.Row
+		if err == nil {
+			prow, _, err = bench.RunPeers(dir, sizes)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "lifgpu bench: GPU baselines skipped: %v\n", err)
+		}
+		for _, r := range prow {
+			peers[fmt.Sprint(r.Name, r.N)] = r
+			emit(r)
+		}
+	}
+
 	for _, back := range backs {
 		f, err := benchFactory(back)
 		if err != nil {
@@ -121,7 +168,16 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 					if mode == bench.ModeForward {
 						base = "step"
 					}
-					if b, ok := cref[fmt.Sprint(base, n)]; ok && back == "cpu" {
+					b, ok := cref[fmt.Sprint(base, n)]
+					if back == "gpu" {
+						// The fair GPU baseline does the contract's arithmetic: CUDA built
+						// with --fmad=false for fused runs, CUDA's single-step kernel for Forward.
+						b, ok = peers[fmt.Sprint("cuda-nofma/fused", n)]
+						if mode == bench.ModeForward {
+							b, ok = peers[fmt.Sprint("cuda/single", n)]
+						}
+					}
+					if ok {
 						r.Baseline, r.Ratio = b.Name, r.UpdatesPerS/b.UpdatesPerS
 					}
 					emit(r)

@@ -22,9 +22,13 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/lifgpu/lifgpu"
 )
+
+// processStart is when the program started, for the time to the first step.
+var processStart = time.Now()
 
 func main() {
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))

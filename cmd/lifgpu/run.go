@@ -170,4 +170,3 @@ func printSummary(w io.Writer, r *batch.Result, dir string) {
 }
 
 func isInterrupted(err error) bool { return errors.Is(err, batch.ErrInterrupted) }
-

@@ -1,0 +1,92 @@
+package bench
+
+import (
+	"bufio"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The lines that ../shared/bench/peers_gpu.py prints, per N:
+//
+//	d2d copy: 3000 GB/s (read+write)
+//	N=268435456 CUDA: single-step 1.543 ms/step 174.00 G upd/s | fused k=100 11.423 ms 2350.00 G upd/s
+//	N=268435456 CUDA no-FMA: single-step ... | fused k=100 ... G upd/s
+//	N=268435456 torch eager: 13.4 ms/step 20.00 G upd/s
+//	N=268435456 torch.compile step: 2.485 ms/step 108.00 G upd/s
+var (
+	reCopy  = regexp.MustCompile(`^d2d copy: ([0-9.]+) GB/s`)
+	reCUDA  = regexp.MustCompile(`^N=(\d+) (CUDA(?: no-FMA)?): single-step ([0-9.]+) ms/step ([0-9.]+) G upd/s \| fused k=(\d+) ([0-9.]+) ms ([0-9.]+) G upd/s`)
+	reTorch = regexp.MustCompile(`^N=(\d+) (torch eager|torch\.compile step): ([0-9.]+) ms/step ([0-9.]+) G upd/s`)
+)
+
+// ParsePeers turns peers_gpu.py's output into rows: "cuda/single", "cuda/fused",
+// "cuda-nofma/single", "cuda-nofma/fused", "torch/eager", "torch/compile", and
+// "copy" (whose StateGBps is the device-to-device copy bandwidth, read plus write).
+// The first line names the device.
+func ParsePeers(out string) []Row {
+	var rows []Row
+	date := time.Now().UTC().Format("2006-01-02")
+	device := ""
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if device == "" && line != "" && !strings.Contains(line, ":") {
+			device = line
+			continue
+		}
+		if m := reCopy.FindStringSubmatch(line); m != nil {
+			gbps, _ := strconv.ParseFloat(m[1], 64)
+			rows = append(rows, Row{Name: "copy", Backend: "cuda", StateGBps: gbps, Device: device, Date: date})
+			continue
+		}
+		if m := reCUDA.FindStringSubmatch(line); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			name := "cuda"
+			if strings.Contains(m[2], "no-FMA") {
+				name = "cuda-nofma"
+			}
+			g1, _ := strconv.ParseFloat(m[4], 64)
+			k, _ := strconv.Atoi(m[5])
+			gk, _ := strconv.ParseFloat(m[7], 64)
+			single := Row{Name: name + "/single", Backend: "cuda", Mode: ModeForward, Method: "euler", N: n, Steps: 100, Device: device, Date: date}
+			single.fill(float64(n) * 100 / (g1 * 1e9))
+			fused := Row{Name: name + "/fused", Backend: "cuda", Mode: ModeRun, Method: "euler", N: n, Steps: k, Device: device, Date: date}
+			fused.fill(float64(n) * float64(k) / (gk * 1e9))
+			rows = append(rows, single, fused)
+			continue
+		}
+		if m := reTorch.FindStringSubmatch(line); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			name := "torch/eager"
+			if strings.HasPrefix(m[2], "torch.compile") {
+				name = "torch/compile"
+			}
+			g, _ := strconv.ParseFloat(m[4], 64)
+			r := Row{Name: name, Backend: "torch", Mode: ModeForward, Method: "euler", N: n, Steps: 100, Device: device, Date: date}
+			r.fill(float64(n) * 100 / (g * 1e9))
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// RunPeers runs peers_gpu.py (in dir) with python3 for the sizes given and parses its
+// output. It needs a CUDA GPU with PyTorch and CuPy.
+func RunPeers(dir string, sizes []int) ([]Row, string, error) {
+	var ns []string
+	for _, n := range sizes {
+		ns = append(ns, strconv.Itoa(n))
+	}
+	cmd := exec.Command("python3", filepath.Join(dir, "peers_gpu.py"), strings.Join(ns, ","))
+	cmd.Env = append(cmd.Environ(), "PYTHONUNBUFFERED=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, string(out), fmt.Errorf("bench: peers_gpu.py: %v\n%s", err, out)
+	}
+	return ParsePeers(string(out)), string(out), nil
+}
