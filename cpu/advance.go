@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"sync"
 	"unsafe"
+
+	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
 // workerOut is what one worker found in one chunk of steps.
@@ -12,6 +14,11 @@ type workerOut struct {
 	hist  []uint32 // spikes per step of the chunk
 	ev    []event  // spikes, by block, then step, then neuron
 	last  []int32  // spikes of the chunk's last step
+
+	// Random input of one block at one step: draw words, Gaussian z, Poisson counts.
+	w0, w1 []uint32
+	z      []float32
+	k      []uint32
 }
 
 type event struct{ j, i int32 }
@@ -73,9 +80,7 @@ func (p *Population) advance(steps int) {
 								}
 							}
 							if random {
-								for i := b; i < min(b+nb, p.n); i++ {
-									p.e[i] = p.drive(i, p.m.Random(i, s, p.base[i]))
-								}
+								p.randomDrive(b, min(b+nb, p.n), s, o)
 							}
 							blk.steps = 1
 							blk.masks = &m16[j*nb/lanes]
@@ -199,4 +204,36 @@ func (p *Population) traceBlocks() map[int][]traced {
 		out[b] = append(out[b], traced{id: int(id), col: col})
 	}
 	return out
+}
+
+// randomDrive sets the drive of neurons [lo, hi) at step s from their input
+// ((base + noise) + poisson), as Model.Random defines it, with the draws made a block at
+// a time (rng.DrawN is bit-identical to rng.Draw).
+func (p *Population) randomDrive(lo, hi int, s int64, o *workerOut) {
+	m, n := p.m, hi-lo
+	if len(o.w0) < blockSize {
+		o.w0, o.w1 = make([]uint32, blockSize), make([]uint32, blockSize)
+		o.z, o.k = make([]float32, blockSize), make([]uint32, blockSize)
+	}
+	e, base := p.e[lo:hi], p.base[lo:hi]
+	copy(e, base)
+	if m.HasNoise {
+		w0, w1, z := o.w0[:n], o.w1[:n], o.z[:n]
+		rng.DrawN(m.Seed, rng.StreamNoise, uint32(lo), uint64(s), w0, w1)
+		m.Normal.SampleN(w0, w1, z)
+		for j := range e {
+			e[j] = float32(e[j] + rng.Noise(m.NoiseMean.At(lo+j), m.NoiseStd.At(lo+j), z[j]))
+		}
+	}
+	if m.HasPoisson {
+		w0, k := o.w0[:n], o.k[:n]
+		rng.DrawN(m.Seed, rng.StreamPoisson, uint32(lo), uint64(s), w0, nil)
+		m.PoissonTable.SampleN(lo, w0, k)
+		for j := range e {
+			e[j] = float32(e[j] + rng.PoissonCurrent(m.PoissonWeight.At(lo+j), k[j]))
+		}
+	}
+	for j := range e {
+		e[j] = p.drive(lo+j, e[j])
+	}
 }
