@@ -37,7 +37,15 @@ const (
 	ModeRun       = "run"        // fused Run, spike counts only
 	ModeRunSpikes = "run+spikes" // fused Run with the spike list
 	ModeForward   = "forward"    // Forward once per step
+	// Fused Run with random input, for its cost over the plain run: Gaussian noise
+	// (std 2 nA), Poisson input (800 Hz of 0.5 nA), both.
+	ModeRunNoise   = "run+noise"
+	ModeRunPoisson = "run+poisson"
+	ModeRunBoth    = "run+noise+poisson"
 )
+
+// Modes lists every mode.
+var Modes = []string{ModeRun, ModeRunSpikes, ModeForward, ModeRunNoise, ModeRunPoisson, ModeRunBoth}
 
 // Factory makes a population for a benchmark.
 type Factory func(cfg lifgpu.Config) (lifgpu.Population, error)
@@ -47,6 +55,12 @@ type Factory func(cfg lifgpu.Config) (lifgpu.Population, error)
 func Measure(f Factory, backend, mode string, method lifgpu.Method, n, steps, reps int) (Row, error) {
 	cfg := W1(n, mode == ModeRunSpikes)
 	cfg.Params.Method = method
+	if mode == ModeRunNoise || mode == ModeRunBoth {
+		cfg.Input.Noise = lifgpu.Noise{Std: lifgpu.Scalar(2)}
+	}
+	if mode == ModeRunPoisson || mode == ModeRunBoth {
+		cfg.Input.Poisson = lifgpu.Poisson{Rate: lifgpu.Scalar(800), Weight: lifgpu.Scalar(0.5)}
+	}
 	row := Row{Name: "lifgpu/" + backend + "/" + mode, Backend: backend, Mode: mode, Method: string(method),
 		N: n, Steps: steps, Date: time.Now().UTC().Format("2006-01-02")}
 	if method == lifgpu.Exact {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -221,19 +222,40 @@ func (p *Population) randomDrive(lo, hi int, s int64, o *workerOut) {
 		w0, w1, z := o.w0[:n], o.w1[:n], o.z[:n]
 		rng.DrawN(m.Seed, rng.StreamNoise, uint32(lo), uint64(s), w0, w1)
 		m.Normal.SampleN(w0, w1, z)
-		for j := range e {
-			e[j] = float32(e[j] + rng.Noise(m.NoiseMean.At(lo+j), m.NoiseStd.At(lo+j), z[j]))
+		if m.NoiseMean.IsScalar() && m.NoiseStd.IsScalar() {
+			mean, std := m.NoiseMean.Scalar, m.NoiseStd.Scalar
+			for j := range e {
+				e[j] = float32(e[j] + rng.Noise(mean, std, z[j]))
+			}
+		} else {
+			for j := range e {
+				e[j] = float32(e[j] + rng.Noise(m.NoiseMean.At(lo+j), m.NoiseStd.At(lo+j), z[j]))
+			}
 		}
 	}
 	if m.HasPoisson {
 		w0, k := o.w0[:n], o.k[:n]
 		rng.DrawN(m.Seed, rng.StreamPoisson, uint32(lo), uint64(s), w0, nil)
 		m.PoissonTable.SampleN(lo, w0, k)
-		for j := range e {
-			e[j] = float32(e[j] + rng.PoissonCurrent(m.PoissonWeight.At(lo+j), k[j]))
+		if w := m.PoissonWeight; w.IsScalar() {
+			for j := range e {
+				e[j] = float32(e[j] + rng.PoissonCurrent(w.Scalar, k[j]))
+			}
+		} else {
+			for j := range e {
+				e[j] = float32(e[j] + rng.PoissonCurrent(w.Values[lo+j], k[j]))
+			}
 		}
 	}
+	// The drive, as drive computes it, a loop per operation.
+	r := p.r[lo:hi]
 	for j := range e {
-		e[j] = p.drive(lo+j, e[j])
+		e[j] = float32(r[j] * e[j])
+	}
+	if m.Method == lifgpu.Exact {
+		uRest := p.uRest[lo:hi]
+		for j := range e {
+			e[j] = float32(uRest[j] + e[j])
+		}
 	}
 }

@@ -22,7 +22,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	backends := fs.String("backend", "cpu", "cpu, gpu or all")
 	ns := fs.String("n", "", "comma-separated population sizes (default: a ladder 10^4 .. 10^7)")
 	steps := fs.Int("steps", bench.W1Steps, "steps per measurement")
-	modes := fs.String("modes", "run,run+spikes,forward", "comma-separated: run, run+spikes, forward")
+	modes := fs.String("modes", "run,run+spikes,forward", "comma-separated: "+strings.Join(bench.Modes, ", "))
 	methods := fs.String("methods", "euler", "comma-separated: euler, exact")
 	reps := fs.Int("reps", 3, "repetitions per measurement; the fastest counts")
 	jsonOut := fs.String("json", "", "write the rows as a JSON array to this file")
@@ -50,8 +50,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	}
 	modeList := strings.Split(*modes, ",")
 	for _, m := range modeList {
-		if m != bench.ModeRun && m != bench.ModeRunSpikes && m != bench.ModeForward {
-			return fmt.Errorf("-modes: %q is not run, run+spikes or forward", m)
+		if !contains(bench.Modes, m) {
+			return fmt.Errorf("-modes: %q is not one of %s", m, strings.Join(bench.Modes, ", "))
 		}
 	}
 	var methodList []lifgpu.Method
@@ -148,6 +148,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	ownRun := map[string]bench.Row{} // the plain run rows, baselines of the random-input rows
 	for _, back := range backs {
 		f, err := benchFactory(back)
 		if err != nil {
@@ -165,8 +166,16 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 						return fmt.Errorf("%s at n = %d: %w", r.Name, n, err)
 					}
 					base := "blocked"
-					if mode == bench.ModeForward {
+					switch mode {
+					case bench.ModeForward:
 						base = "step"
+					case bench.ModeRunNoise, bench.ModeRunPoisson, bench.ModeRunBoth:
+						// The cost of random input is the ratio to the plain run beside it.
+						if plain, ok := ownRun[fmt.Sprint(back, method, n)]; ok {
+							r.Baseline, r.Ratio = plain.Name, r.UpdatesPerS/plain.UpdatesPerS
+						}
+						emit(r)
+						continue
 					}
 					b, ok := cref[fmt.Sprint(base, n)]
 					if back == "gpu" {
@@ -179,6 +188,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 					}
 					if ok {
 						r.Baseline, r.Ratio = b.Name, r.UpdatesPerS/b.UpdatesPerS
+					}
+					if mode == bench.ModeRun {
+						ownRun[fmt.Sprint(back, method, n)] = r
 					}
 					emit(r)
 				}
