@@ -4,7 +4,7 @@ TAGS    ?= egl
 BIN     := bin/lifgpu
 GOFLAGS_BUILD := -tags '$(TAGS)'
 
-.PHONY: all build run test fuzz bench bench-c lint clean benchstat
+.PHONY: all build run test fuzz bench bench-c benchcmp lint clean
 
 all: build
 
@@ -39,6 +39,10 @@ bench: build
 
 bench-c:
 	@sh bench/cref.sh
+
+# Go benchmarks of two commits through benchstat: make benchcmp OLD=main~1 [NEW=main]
+benchcmp:
+	sh bench/benchcmp.sh $(OLD) $(NEW)
 
 lint:
 	gofmt -l . | tee /dev/stderr | (! read)
