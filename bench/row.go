@@ -132,17 +132,17 @@ func (r *Row) fill(seconds float64) {
 // String formats r as a table line.
 func (r Row) String() string {
 	if r.Mode == "first-step" {
-		return fmt.Sprintf("%-30s %11d %6d  %.3f s from process start to the first step done", r.Name, r.N, r.Steps, r.Seconds)
+		return fmt.Sprintf("%-36s %11d %6d  %.3f s from process start to the first step done", r.Name, r.N, r.Steps, r.Seconds)
 	}
 	if r.Name == "copy" {
-		return fmt.Sprintf("%-30s %11s %6s %12s %8.1f  device-to-device copy, read+write", r.Name, "", "", "", r.StateGBps)
+		return fmt.Sprintf("%-36s %11s %6s %12s %8.1f  device-to-device copy, read+write", r.Name, "", "", "", r.StateGBps)
 	}
 	ratio := ""
 	if r.Baseline != "" {
 		ratio = fmt.Sprintf("%.2fx %s", r.Ratio, r.Baseline)
 	}
-	return fmt.Sprintf("%-30s %11d %6d %12.3g %8.1f %10.4f  %s", r.Name, r.N, r.Steps, r.UpdatesPerS, r.StateGBps, r.MsPerStep, ratio)
+	return fmt.Sprintf("%-36s %11d %6d %12.3g %8.1f %10.4f  %s", r.Name, r.N, r.Steps, r.UpdatesPerS, r.StateGBps, r.MsPerStep, ratio)
 }
 
 // Header is the table header that matches Row.String.
-const Header = "name                                     n  steps  neuron-upd/s  state-GB/s  ms/step  ratio to baseline"
+const Header = "name                                           n  steps  neuron-upd/s  state-GB/s  ms/step  ratio to baseline"
