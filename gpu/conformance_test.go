@@ -22,12 +22,12 @@ func factory(t *testing.T, opts Options) conformance.Factory {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, factory(t, Options{}), conformance.Scale{MaxN: 20_000, MaxSteps: 400, Cases: 24, NoRandomInput: true})
+	conformance.Run(t, factory(t, Options{}), conformance.Scale{MaxN: 20_000, MaxSteps: 400, Cases: 24})
 }
 
 // TestConformanceSplit runs the suite with storage blocks limited to 4 KiB, so that
 // populations are cut into chunks of 256 neurons (the split path), and a tiny spike
 // list, so that dispatches overflow it and are redone.
 func TestConformanceSplit(t *testing.T) {
-	conformance.Random(t, factory(t, Options{MaxBlockSize: 4 << 10, SpikeBuffer: 16}), conformance.Scale{MaxN: 5000, MaxSteps: 300, Cases: 12, NoRandomInput: true})
+	conformance.Random(t, factory(t, Options{MaxBlockSize: 4 << 10, SpikeBuffer: 16}), conformance.Scale{MaxN: 5000, MaxSteps: 300, Cases: 12})
 }

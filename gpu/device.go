@@ -74,6 +74,7 @@ func (c *context) readLimits() {
 	d.MaxBlockSize = glInt(gl.MAX_SHADER_STORAGE_BLOCK_SIZE)
 	d.MaxGroupCount = int(glIntIndexed(gl.MAX_COMPUTE_WORK_GROUP_COUNT, 0))
 	d.MaxStorageBlocks = int(glInt(gl.MAX_COMPUTE_SHADER_STORAGE_BLOCKS))
+	d.MaxStorageBindings = int(glInt(gl.MAX_SHADER_STORAGE_BUFFER_BINDINGS))
 	c.ext = map[string]bool{}
 	var n int32
 	gl.GetIntegerv(gl.NUM_EXTENSIONS, &n)

@@ -41,7 +41,23 @@
 // with an atomic counter (pulled after each dispatch and sorted by step, then neuron,
 // on the host; a dispatch that overflows the list is done again, from the state it
 // started from, with a larger list or in halves, so no spike is lost), per-step
-// population counts, traces and the last step's spikes.
+// population counts, traces and the last step's spikes. On hardware GPUs with
+// GL_ARB_shader_ballot the spike list's and the rate's atomics are aggregated per
+// subgroup (one atomicAdd a subgroup and step, not one a spike); the host's sort keeps
+// the output the same.
+//
+// # Random inputs
+//
+// Gaussian current noise and Poisson input run on the device with the CPU's bits:
+// lif.comp adds Model.Random's terms, I = ((base + noise) + poisson), each step in the
+// fused kernel and in Forward, with internal/rng's GLSL (Philox4x32-10 keyed by the
+// seed, counter (global neuron index, 64-bit absolute step), carried into the high
+// word when the low one wraps inside a dispatch). Per-neuron means, standard
+// deviations and weights join the per-neuron parameter records; the normal table
+// (rng.NormalLen floats) is one buffer at binding 10; the Poisson thresholds are at
+// binding 11: one shared table, or per-neuron tables cut with the chunks (a chunk's
+// buffer holds its neurons' thresholds, and chunks are sized so that it fits one
+// storage block).
 //
 // Before allocating, New estimates the bytes it needs and, where the driver says how
 // much memory is free (GL_NVX_gpu_memory_info), refuses a population that does not

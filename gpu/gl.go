@@ -89,24 +89,71 @@ func (e *ShaderError) Error() string {
 	return fmt.Sprintf("gpu: %s: %s failed:\n%s", at, e.Stage, strings.TrimSpace(e.Log))
 }
 
-// logLine finds the first line number in a driver log: Mesa writes "0:12(5): error",
-// NVIDIA "0(12) : error", AMD "ERROR: 0:12:".
-var logLine = regexp.MustCompile(`(?m)(?:^|\s)\d+[:(](\d+)[):(]`)
+// logLine finds the first (source string, line) in a driver log: Mesa writes
+// "0:12(5): error", NVIDIA "0(12) : error", AMD "ERROR: 0:12:".
+var logLine = regexp.MustCompile(`(?m)(?:^|\s)(\d+)[:(](\d+)[):(]`)
 
-func firstLine(log string) int {
+// firstLoc returns the source string number and the line of the first location in a
+// driver log, or (0, 0).
+func firstLoc(log string) (src, line int) {
 	m := logLine.FindStringSubmatch(log)
 	if m == nil {
-		return 0
+		return 0, 0
 	}
-	n, _ := strconv.Atoi(m[1])
-	return n
+	src, _ = strconv.Atoi(m[1])
+	line, _ = strconv.Atoi(m[2])
+	return src, line
+}
+
+// include is GLSL text that compileCompute pastes in place of the shader's line
+// `#pragma lifgpu include <name>`, numbered as source string k (k = 1, 2, ... in the
+// order given; the shader itself is 0) so that a driver's log names its own lines.
+type include struct {
+	name string // what the pragma names
+	file string // the file it comes from, for errors
+	src  string
+}
+
+const includePragma = "#pragma lifgpu include "
+
+// paste replaces the include pragmas of body (whose first line is line 2 of the file)
+// with the includes' text, framed by #line directives. A pragma with no include given
+// is left alone (compilers ignore pragmas they do not know).
+func paste(body string, incs []include) string {
+	if len(incs) == 0 {
+		return body
+	}
+	lines := strings.SplitAfter(body, "\n")
+	var b strings.Builder
+	for k, l := range lines {
+		name, ok := strings.CutPrefix(strings.TrimSpace(l), includePragma)
+		if !ok {
+			b.WriteString(l)
+			continue
+		}
+		done := false
+		for j, inc := range incs {
+			if inc.name != strings.TrimSpace(name) {
+				continue
+			}
+			fmt.Fprintf(&b, "#line 1 %d\n%s\n", j+1, inc.src)
+			done = true
+		}
+		if !done {
+			b.WriteString(l)
+			continue
+		}
+		fmt.Fprintf(&b, "#line %d 0\n", k+3) // the file's line after the pragma (body line k is file line k+2)
+	}
+	return b.String()
 }
 
 // compileCompute compiles and links the compute shader src, read from file, with the
-// given #define lines inserted after its #version line. A #line directive keeps the
-// driver's line numbers those of the file. On failure every object is deleted and the
-// error is a *ShaderError.
-func compileCompute(file, src string, defines []string) (uint32, error) {
+// given #define lines inserted after its #version line and the includes pasted at their
+// pragmas. #line directives keep the driver's line numbers those of the files: an error
+// names the file (the shader's or an include's) and its line. On failure every object is
+// deleted and the error is a *ShaderError.
+func compileCompute(file, src string, defines []string, incs ...include) (uint32, error) {
 	version, body, ok := strings.Cut(src, "\n")
 	if !ok || !strings.HasPrefix(strings.TrimSpace(version), "#version") {
 		return 0, &ShaderError{File: file, Stage: "compute shader", Log: "the first line must be #version"}
@@ -117,8 +164,15 @@ func compileCompute(file, src string, defines []string) (uint32, error) {
 		b.WriteString("#define " + d + "\n")
 	}
 	b.WriteString("#line 2\n")
-	b.WriteString(body)
+	b.WriteString(paste(body, incs))
 	full := b.String()
+	where := func(log string) (string, int) {
+		s, line := firstLoc(log)
+		if s >= 1 && s <= len(incs) {
+			return incs[s-1].file, line
+		}
+		return file, line
+	}
 
 	sh := gl.CreateShader(gl.COMPUTE_SHADER)
 	ck("glCreateShader")
@@ -137,7 +191,8 @@ func compileCompute(file, src string, defines []string) (uint32, error) {
 	if status == gl.FALSE {
 		log := shaderLog(sh)
 		gl.DeleteShader(sh)
-		return 0, &ShaderError{File: file, Stage: "compute shader", Line: firstLine(log), Log: log}
+		f, line := where(log)
+		return 0, &ShaderError{File: f, Stage: "compute shader", Line: line, Log: log}
 	}
 	prog := gl.CreateProgram()
 	gl.AttachShader(prog, sh)
@@ -149,7 +204,8 @@ func compileCompute(file, src string, defines []string) (uint32, error) {
 	if status == gl.FALSE {
 		log := programLog(prog)
 		gl.DeleteProgram(prog)
-		return 0, &ShaderError{File: file, Stage: "link", Line: firstLine(log), Log: log}
+		f, line := where(log)
+		return 0, &ShaderError{File: f, Stage: "link", Line: line, Log: log}
 	}
 	if err := checkGL("compiling " + file); err != nil {
 		gl.DeleteProgram(prog)

@@ -154,7 +154,6 @@ func TestRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for range 6 {
 		cfg := conformance.RandomConfig(rng, 20_000, 200)
-		cfg.Input.Noise, cfg.Input.Poisson = lifgpu.Noise{}, lifgpu.Poisson{}
 		opts := Options{MaxBlockSize: 1 << (12 + rng.IntN(6)), StepsPerDispatch: 1 + rng.IntN(40), SpikeBuffer: 1 + rng.IntN(5000)}
 		var calls []call
 		for range 8 {

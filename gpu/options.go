@@ -52,6 +52,7 @@ type Device struct {
 	MaxBlockSize                    int64  // GL_MAX_SHADER_STORAGE_BLOCK_SIZE (bytes)
 	MaxGroupCount                   int    // GL_MAX_COMPUTE_WORK_GROUP_COUNT, x
 	MaxStorageBlocks                int    // GL_MAX_COMPUTE_SHADER_STORAGE_BLOCKS
+	MaxStorageBindings              int    // GL_MAX_SHADER_STORAGE_BUFFER_BINDINGS
 	MemoryTotal, MemoryAvailable    int64  // bytes; 0 when the driver does not say
 	MaxN                            int    // largest population that fits (plain config, spikes recorded); 0 if unknown
 	ContextTime                     time.Duration

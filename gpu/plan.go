@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
 // wg is the workgroup size of lif.comp (local_size_x).
@@ -20,6 +21,63 @@ type layout struct {
 	stateCopies int       // 2 when the spike list is recorded (a dispatch can be redone), else 1
 	traces      int
 	rate        bool
+
+	// Random inputs (Model.Random). noise: the normal table is bound (one buffer for
+	// all chunks). poisson: the Poisson term is added; poissonLen thresholds a neuron
+	// (0: every rate is 0, no table); poissonPN: one table a neuron, in each chunk's
+	// own buffer (else one shared table, one buffer for all chunks).
+	noise, poisson bool
+	poissonLen     int
+	poissonPN      bool
+}
+
+// Binding points of lif.comp; bindings is one more than the highest.
+const (
+	bindStateIn   = 0
+	bindStateOut  = 1
+	bindParams    = 2
+	bindSched     = 3
+	bindX         = 4
+	bindSpikes    = 5
+	bindRate      = 6
+	bindTrace     = 7
+	bindTraceList = 8
+	bindLast      = 9
+	bindNormal    = 10
+	bindPoisson   = 11
+)
+
+// storage returns the most storage blocks one variant of lif.comp for l declares (a
+// per-neuron Forward x counted: it may come at any call), and the binding points it
+// needs: one more than the highest binding it uses. New compares them with
+// GL_MAX_COMPUTE_SHADER_STORAGE_BLOCKS and GL_MAX_SHADER_STORAGE_BUFFER_BINDINGS.
+func (l layout) storage() (blocks, bindings int) {
+	blocks = 1 + 1 + 1 // state in, x, last
+	bindings = bindLast + 1
+	if l.stateCopies == 2 {
+		blocks += 2 // state out, spike list
+	}
+	if len(l.fields) > 0 {
+		blocks++
+	}
+	if l.schedPN {
+		blocks++
+	}
+	if l.rate {
+		blocks++
+	}
+	if l.traces > 0 {
+		blocks += 2
+	}
+	if l.noise {
+		blocks++
+		bindings = bindNormal + 1
+	}
+	if l.poisson && l.poissonLen > 0 {
+		blocks++
+		bindings = bindPoisson + 1
+	}
+	return blocks, bindings
 }
 
 // pnField is a per-neuron parameter: its #define name and where its values come from.
@@ -29,21 +87,41 @@ type pnField struct {
 	i32 *lifgpu.FieldI32
 }
 
+// namedField is a float32 parameter and the #define that places it in a Params record
+// when it is per neuron.
+type namedField struct {
+	def string
+	v   *lifgpu.Field32
+}
+
 func layoutOf(m *lifgpu.Model) layout {
 	l := layout{stateCopies: 1, traces: len(m.Record.Traces), rate: m.Record.Rate}
 	if m.Record.Spikes {
 		l.stateCopies = 2
 	}
-	for _, f := range []struct {
-		def string
-		v   *lifgpu.Field32
-	}{{"PN_ALPHA", &m.Alpha}, {"PN_R", &m.R}, {"PN_UREST", &m.URest}, {"PN_URESET", &m.UReset}, {"PN_UTH", &m.UTh}, {"PN_BIAS", &m.Bias}} {
+	for _, f := range []namedField{{"PN_ALPHA", &m.Alpha}, {"PN_R", &m.R}, {"PN_UREST", &m.URest}, {"PN_URESET", &m.UReset}, {"PN_UTH", &m.UTh}, {"PN_BIAS", &m.Bias}} {
 		if !f.v.IsScalar() {
 			l.fields = append(l.fields, pnField{def: f.def, f32: f.v})
 		}
 	}
 	if !m.RefSteps.IsScalar() {
 		l.fields = append(l.fields, pnField{def: "PN_REF", i32: &m.RefSteps})
+	}
+	var random []namedField
+	if m.HasNoise {
+		l.noise = true
+		random = append(random, namedField{"PN_NMEAN", &m.NoiseMean}, namedField{"PN_NSTD", &m.NoiseStd})
+	}
+	if m.HasPoisson {
+		l.poisson = true
+		l.poissonLen = m.PoissonTable.Len()
+		l.poissonPN = l.poissonLen > 0 && !m.PoissonTable.Shared()
+		random = append(random, namedField{"PN_PWEIGHT", &m.PoissonWeight})
+	}
+	for _, f := range random {
+		if !f.v.IsScalar() {
+			l.fields = append(l.fields, pnField{def: f.def, f32: f.v})
+		}
 	}
 	for _, e := range m.Schedule {
 		if !e.Value.IsScalar() {
@@ -77,6 +155,9 @@ func planFor(n int, l layout, d Device, o Options) plan {
 		p.groups = o.MaxGroupCount
 	}
 	perBinding := int64(max(stateBytes, 4*len(l.fields)))
+	if l.poissonPN {
+		perBinding = max(perBinding, 4*int64(l.poissonLen))
+	}
 	c := (p.maxBlock - 64) / perBinding
 	c = min(c, int64(p.groups)*wg, math.MaxInt32)
 	if c >= wg {
@@ -99,12 +180,23 @@ func planFor(n int, l layout, d Device, o Options) plan {
 	}
 
 	// Per neuron: the state (twice when a dispatch may be redone), the parameter
-	// records, the per-neuron schedule and x buffers, the last step's spike list.
+	// records (random-input parameters among them), the per-neuron schedule and x
+	// buffers, the last step's spike list, the per-neuron Poisson thresholds.
 	p.perNeuron = int64(stateBytes*l.stateCopies + 4*len(l.fields) + 4 + 4)
 	if l.schedPN {
 		p.perNeuron += 4
 	}
+	if l.poissonPN {
+		p.perNeuron += 4 * int64(l.poissonLen)
+	}
 	p.fixed = 8*int64(p.spikeCap) + 8 + 4*int64(p.rateCap) + 4*int64(p.traceCap) + 8*int64(l.traces) + 4*int64(p.chunks)
+	// The normal table and a shared Poisson table: one buffer each for all chunks.
+	if l.noise {
+		p.fixed += 4 * rng.NormalLen
+	}
+	if l.poisson && !l.poissonPN {
+		p.fixed += 4 * int64(l.poissonLen)
+	}
 	return p
 }
 

@@ -3,10 +3,10 @@
 package gpu
 
 import (
-	"errors"
 	"fmt"
 	"log"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -14,24 +14,37 @@ import (
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/rng"
 	"github.com/lifgpu/lifgpu/shaders"
 )
 
-// Binding points of lif.comp.
-const (
-	bindStateIn   = 0
-	bindStateOut  = 1
-	bindParams    = 2
-	bindSched     = 3
-	bindX         = 4
-	bindSpikes    = 5
-	bindRate      = 6
-	bindTrace     = 7
-	bindTraceList = 8
-	bindLast      = 9
-)
-
 const shaderFile = "lif.comp"
+
+// ballotMode, set by tests and by LIFGPU_GPU_BALLOT=1, turns on the aggregation of the
+// spike list's and the rate's atomics per subgroup (lif.comp's BALLOT) where the device
+// has GL_ARB_shader_ballot and GL_ARB_gpu_shader_int64: 1 on, 0 or -1 off (the
+// default). It is off by default because it has been checked bit-exact on llvmpipe
+// only: the GPU tests force it on and off, so the first run of bench/gpu.sh on an
+// NVIDIA card says whether it may become the default there.
+//
+// On a GPU every spike's atomicAdd on one counter (and one rate word a step) is
+// serialized across thousands of threads; aggregated, a subgroup adds its spikes at
+// once. On llvmpipe atomics are cheap (a few threads, each looping over its SIMD
+// lanes) and the ballot's lane operations cost more than they save: W1 with the spike
+// list ran about 20% slower with it (2026-11-26), so it is off there.
+var ballotMode = func() int {
+	if os.Getenv("LIFGPU_GPU_BALLOT") == "1" {
+		return 1
+	}
+	return 0
+}()
+
+// rngIncludes is internal/rng's GLSL, pasted into lif.comp at its include pragma when
+// the population has random inputs (after the table declarations, as rng asks).
+var rngIncludes = []include{
+	{name: "rng", file: "internal/rng/philox.glsl", src: rng.GLSLPhilox},
+	{name: "rng", file: "internal/rng/draws.glsl", src: rng.GLSLDraws},
+}
 
 // Population is a population of LIF neurons on a GPU, through OpenGL 4.3 compute
 // shaders. It gives the same bits as the cpu package's for the same Config. Like every
@@ -54,6 +67,11 @@ type Population struct {
 	rateBuf  uint32
 	traceBuf uint32
 	k        int // steps per fused dispatch now
+
+	ballot bool // aggregate the spike list's and rate's atomics per subgroup (lif.comp's BALLOT)
+
+	normalBuf  uint32 // rng.NormalTable.Values(), when there is noise
+	poissonBuf uint32 // the shared Poisson thresholds (per-neuron ones are in the chunks)
 
 	lastStep    int64 // the last step of the call in progress
 	schedLoaded int   // schedule entry now in the per-neuron sched buffers, or -1
@@ -87,6 +105,7 @@ type chunk struct {
 	x          uint32
 	last       uint32 // {count, ids[n]}
 	traceList  uint32 // (index in chunk, column), sorted by index
+	poisson    uint32 // per-neuron Poisson thresholds of the chunk's neurons
 	traceCount int
 	traceCols  []int
 }
@@ -106,19 +125,20 @@ func New(cfg lifgpu.Config, opts Options) (*Population, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.HasRandom() {
-		return nil, errors.New("gpu: noise and Poisson input are not on the GPU yet; use -backend cpu")
-	}
 	ctx, err := openContext()
 	if err != nil {
 		return nil, err
 	}
 	p := &Population{ctx: ctx, m: m, opts: opts, lay: layoutOf(m), progs: map[progKey]*program{}, schedLoaded: -1}
 	p.plan = planFor(m.N, p.lay, ctx.dev, opts)
-	if need := 10; ctx.dev.MaxStorageBlocks < need {
+	if blocks, bindings := p.lay.storage(); ctx.dev.MaxStorageBlocks < blocks || ctx.dev.MaxStorageBindings < bindings {
 		ctx.close()
-		return nil, fmt.Errorf("%w: the compute shader binds up to %d storage blocks, the device allows %d", lifgpu.ErrNoGPU, need, ctx.dev.MaxStorageBlocks)
+		return nil, fmt.Errorf("%w: the compute shader for this configuration declares up to %d storage blocks at binding points 0..%d; "+
+			"the device allows %d blocks in a compute shader (GL_MAX_COMPUTE_SHADER_STORAGE_BLOCKS) and %d binding points (GL_MAX_SHADER_STORAGE_BUFFER_BINDINGS)",
+			lifgpu.ErrNoGPU, blocks, bindings-1, ctx.dev.MaxStorageBlocks, ctx.dev.MaxStorageBindings)
 	}
+	p.ballot = (m.Record.Spikes || m.Record.Rate) && ctx.ext["GL_ARB_shader_ballot"] && ctx.ext["GL_ARB_gpu_shader_int64"] &&
+		ballotMode > 0
 	p.k = opts.StepsPerDispatch
 	if p.k <= 0 {
 		p.k = max(1, (1<<22)/m.N)
@@ -200,6 +220,21 @@ func (p *Population) allocate() error {
 			}
 			c.traceList = newBuffer(4*len(list), unsafe.Pointer(&list[0]), gl.STATIC_DRAW)
 		}
+		if p.lay.poissonPN {
+			// Neuron i's thresholds are at i*L (PoissonTable.Base): the chunk's are the
+			// range from base*L, and the shader's base is the chunk index times L.
+			L := p.lay.poissonLen
+			thr := m.PoissonTable.Thresholds()[base*L : (base+c.n)*L]
+			c.poisson = newBuffer(4*len(thr), unsafe.Pointer(&thr[0]), gl.STATIC_DRAW)
+		}
+	}
+	if p.lay.noise {
+		v := m.Normal.Values()
+		p.normalBuf = newBuffer(4*len(v), unsafe.Pointer(&v[0]), gl.STATIC_DRAW)
+	}
+	if p.lay.poisson && p.lay.poissonLen > 0 && !p.lay.poissonPN {
+		thr := m.PoissonTable.Thresholds()
+		p.poissonBuf = newBuffer(4*len(thr), unsafe.Pointer(&thr[0]), gl.STATIC_DRAW)
 	}
 	if m.Record.Spikes {
 		p.spikeCap = pl.spikeCap
@@ -286,13 +321,31 @@ func (p *Population) program(key progKey) (*program, error) {
 	if p.lay.traces > 0 {
 		defs = append(defs, "REC_TRACE")
 	}
-	id, err := compileCompute(shaderFile, src, defs)
+	if p.ballot {
+		defs = append(defs, "BALLOT")
+	}
+	var incs []include
+	if p.lay.noise || p.lay.poisson {
+		defs = append(defs, "RANDOM")
+		incs = rngIncludes
+	}
+	if p.lay.noise {
+		defs = append(defs, "NOISE")
+	}
+	if p.lay.poisson {
+		defs = append(defs, "POISSON", fmt.Sprintf("POISSON_LEN %d", p.lay.poissonLen))
+		if p.lay.poissonPN {
+			defs = append(defs, "POISSON_PN")
+		}
+	}
+	id, err := compileCompute(shaderFile, src, defs, incs...)
 	if err != nil {
 		return nil, err
 	}
 	pr := &program{id: id, loc: map[string]int32{}}
 	for _, name := range []string{"uN", "uBase", "uStep0", "uSteps", "uLastStep", "uAlpha", "uR", "uURest", "uUReset", "uUTh",
-		"uRefSteps", "uBias", "uSched", "uX", "uTraceCount", "uNTraces", "uTraceFirst", "uTraceEvery"} {
+		"uRefSteps", "uBias", "uSched", "uX", "uTraceCount", "uNTraces", "uTraceFirst", "uTraceEvery",
+		"uSeed", "uStep64", "uNoiseMean", "uNoiseStd", "uPoissonWeight"} {
 		pr.loc[name] = gl.GetUniformLocation(id, gl.Str(name+"\x00"))
 	}
 	ck("glGetUniformLocation")
@@ -307,6 +360,16 @@ func (p *Population) program(key progKey) (*program, error) {
 	gl.ProgramUniform1f(id, pr.loc["uBias"], m.Bias.Scalar)
 	gl.ProgramUniform1i(id, pr.loc["uNTraces"], int32(p.lay.traces))
 	gl.ProgramUniform1i(id, pr.loc["uTraceEvery"], int32(m.Record.Every()))
+	if m.HasRandom() {
+		gl.ProgramUniform2ui(id, pr.loc["uSeed"], uint32(m.Seed), uint32(m.Seed>>32))
+	}
+	if m.HasNoise {
+		gl.ProgramUniform1f(id, pr.loc["uNoiseMean"], m.NoiseMean.Scalar)
+		gl.ProgramUniform1f(id, pr.loc["uNoiseStd"], m.NoiseStd.Scalar)
+	}
+	if m.HasPoisson {
+		gl.ProgramUniform1f(id, pr.loc["uPoissonWeight"], m.PoissonWeight.Scalar)
+	}
 	if err := checkGL("setting up " + shaderFile); err != nil {
 		gl.DeleteProgram(id)
 		return nil, err
@@ -520,6 +583,11 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
 	}
 	gl.Uniform1i(pr.loc["uStep0"], int32(s0))
 	gl.Uniform1i(pr.loc["uSteps"], int32(k))
+	if p.m.HasRandom() {
+		// The draws' counter: the absolute step as 64 bits (the shader carries into
+		// the high half when the low half wraps within the dispatch).
+		gl.Uniform2ui(pr.loc["uStep64"], uint32(uint64(s0)), uint32(uint64(s0)>>32))
+	}
 	for _, c := range cs {
 		if p.lastStep >= s0 && p.lastStep < s0+int64(k) {
 			clearBuffer(c.last, 0, 4)
@@ -554,6 +622,14 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
 			gl.Uniform1i(pr.loc["uTraceCount"], int32(c.traceCount))
 		}
 		gl.BindBufferBase(gl.SHADER_STORAGE_BUFFER, bindLast, c.last)
+		if p.normalBuf != 0 {
+			gl.BindBufferBase(gl.SHADER_STORAGE_BUFFER, bindNormal, p.normalBuf)
+		}
+		if c.poisson != 0 {
+			gl.BindBufferBase(gl.SHADER_STORAGE_BUFFER, bindPoisson, c.poisson)
+		} else if p.poissonBuf != 0 {
+			gl.BindBufferBase(gl.SHADER_STORAGE_BUFFER, bindPoisson, p.poissonBuf)
+		}
 		ck("glBindBufferBase")
 		gl.Uniform1ui(pr.loc["uN"], uint32(c.n))
 		gl.Uniform1i(pr.loc["uBase"], int32(c.base))
@@ -772,13 +848,13 @@ func (p *Population) Recording() (*lifgpu.Recording, error) {
 func (p *Population) free() {
 	var bufs []uint32
 	for _, c := range p.chunks {
-		for _, b := range []uint32{c.state[0], c.state[1], c.params, c.sched, c.x, c.last, c.traceList} {
+		for _, b := range []uint32{c.state[0], c.state[1], c.params, c.sched, c.x, c.last, c.traceList, c.poisson} {
 			if b != 0 {
 				bufs = append(bufs, b)
 			}
 		}
 	}
-	for _, b := range []uint32{p.spikeBuf, p.rateBuf, p.traceBuf} {
+	for _, b := range []uint32{p.spikeBuf, p.rateBuf, p.traceBuf, p.normalBuf, p.poissonBuf} {
 		if b != 0 {
 			bufs = append(bufs, b)
 		}

@@ -17,6 +17,29 @@
 //                       field is per neuron; when undefined the uniform u<Field> is used
 //   PN_SCHED, PN_X      the scheduled current / Forward's x is per neuron (bindings 3, 4)
 //   REC_SPIKES, REC_RATE, REC_TRACE   what is recorded
+//   NOISE               Gaussian current noise (Model.Random's first term): the normal table
+//                       at binding 10; PN_NMEAN, PN_NSTD word offsets of the per-neuron mean
+//                       and standard deviation, else the uniforms uNoiseMean, uNoiseStd
+//   POISSON             Poisson input (Model.Random's second term); POISSON_LEN thresholds a
+//                       neuron (0: every rate is 0, k is always 0 and no table is bound),
+//                       at binding 11: one table for all neurons, or with POISSON_PN
+//                       POISSON_LEN a neuron of the chunk (chunk index i at i*POISSON_LEN);
+//                       PN_PWEIGHT word offset of the per-neuron weight, else uPoissonWeight
+//   RANDOM              NOISE or POISSON: the current changes every step
+//   BALLOT              aggregate the spike list's and the rate's atomics per subgroup
+//                       (GL_ARB_shader_ballot, GL_ARB_gpu_shader_int64): one atomicAdd a
+//                       subgroup and step instead of one a spike; the list's order
+//                       changes, not its content (the host sorts it)
+//
+// Random draws are internal/rng's (philox.glsl, draws.glsl), pasted by gpu in place of
+// the `#pragma lifgpu include rng` line below, keyed by uSeed with the counter (global
+// neuron index, 64-bit absolute step): the same draws as the CPU's, whatever the chunks
+// and dispatches.
+
+#ifdef BALLOT
+#extension GL_ARB_shader_ballot : require
+#extension GL_ARB_gpu_shader_int64 : require
+#endif
 
 #ifndef WG
 #define WG 256
@@ -60,6 +83,18 @@ layout(std430, binding = 7) writeonly buffer Trace { float trace[]; }; // [row][
 layout(std430, binding = 8) readonly buffer TraceList { ivec2 traced[]; }; // (chunk index, column), by index
 #endif
 layout(std430, binding = 9) buffer Last { uint lastCount; int last[]; }; // spikes of step uLastStep
+#ifdef NOISE
+layout(std430, binding = 10) readonly buffer NormalTab { float normal_table[]; }; // rng.NormalTable.Values()
+#define NORMAL_TABLE(i) normal_table[i]
+#endif
+#if defined(POISSON) && POISSON_LEN > 0
+layout(std430, binding = 11) readonly buffer PoissonTab { uint poisson_thr[]; }; // rng.PoissonTable.Thresholds(), this chunk's
+#define POISSON_THRESHOLD(i) poisson_thr[i]
+#endif
+
+// internal/rng's GLSL goes here (gpu pastes it when NOISE or POISSON is defined; a
+// compiler that meets the pragma itself ignores it).
+#pragma lifgpu include rng
 
 uniform uint uN;       // neurons in the chunk
 uniform int uBase;     // global index of the chunk's neuron 0
@@ -76,6 +111,17 @@ uniform int uRefSteps;
 uniform float uBias;
 uniform float uSched;  // 0 when no schedule entry is in force
 uniform float uX;      // Forward's x; 0 in Run
+#ifdef RANDOM
+uniform uvec2 uSeed;   // the seed's (low, high) halves: the Philox key
+uniform uvec2 uStep64; // uStep0 as a 64-bit step, (low, high) halves: the draws' counter
+#endif
+#ifdef NOISE
+uniform float uNoiseMean;
+uniform float uNoiseStd;
+#endif
+#ifdef POISSON
+uniform float uPoissonWeight;
+#endif
 
 #ifdef REC_TRACE
 uniform int uTraceCount; // entries in TraceList
@@ -141,12 +187,43 @@ void main() {
 	precise float x = uX;
 #endif
 
+#ifdef NOISE
+#ifdef PN_NMEAN
+	precise float nMean = uintBitsToFloat(par[pb + uint(PN_NMEAN)]);
+#else
+	precise float nMean = uNoiseMean;
+#endif
+#ifdef PN_NSTD
+	precise float nStd = uintBitsToFloat(par[pb + uint(PN_NSTD)]);
+#else
+	precise float nStd = uNoiseStd;
+#endif
+#endif
+#ifdef POISSON
+#ifdef PN_PWEIGHT
+	precise float pWeight = uintBitsToFloat(par[pb + uint(PN_PWEIGHT)]);
+#else
+	precise float pWeight = uPoissonWeight;
+#endif
+#ifdef POISSON_PN
+	uint pBase = i * uint(POISSON_LEN); // PoissonTable.Base(gid) - the chunk's first index
+#else
+	uint pBase = 0u;
+#endif
+#endif
+
+#ifdef RANDOM
+	// base = ((bias + sched) + x), left to right; the random terms are added each step.
+	precise float base = bias + sched;
+	base = base + x;
+#else
 	// I = ((bias + sched) + x), left to right; e = R*I.
 	precise float I = bias + sched;
 	I = I + x;
 	precise float e = R * I;
 #ifdef EXACT
 	precise float v = uRest + e;
+#endif
 #endif
 	int gid = uBase + int(i);
 
@@ -182,6 +259,33 @@ void main() {
 		if (ref > 0) {
 			ref--; // refractory: u held, input ignored
 		} else {
+#ifdef RANDOM
+			// Model.Random: I = ((base + noise) + poisson), at the absolute step
+			// uStep64 + k, 64-bit: the high half carries when the low half wraps.
+			uint sLo = uStep64.x + uint(k);
+			uvec2 rstep = uvec2(sLo, uStep64.y + uint(sLo < uStep64.x));
+			precise float I = base;
+#ifdef NOISE
+			uvec4 wn = rng_draw(uSeed, RNG_STREAM_NOISE, uint(gid), rstep);
+			precise float z = normal_sample(wn.x, wn.y);
+			precise float noiseI = noise_current(nMean, nStd, z);
+			I = I + noiseI;
+#endif
+#ifdef POISSON
+#if POISSON_LEN > 0
+			uvec4 wp = rng_draw(uSeed, RNG_STREAM_POISSON, uint(gid), rstep);
+			uint pk = poisson_sample(pBase, uint(POISSON_LEN), wp.x);
+#else
+			uint pk = 0u; // every rate is 0: no draw can give an event
+#endif
+			precise float poissonI = poisson_current(pWeight, pk);
+			I = I + poissonI;
+#endif
+			precise float e = R * I;
+#ifdef EXACT
+			precise float v = uRest + e;
+#endif
+#endif
 #ifdef EXACT
 			precise float t = u - v;
 			t = t * alpha;
@@ -196,6 +300,31 @@ void main() {
 				u = uReset;
 				ref = refSteps;
 				cnt++;
+#ifdef BALLOT
+				// The spiking invocations of the subgroup (those in this branch): the
+				// lowest adds their count to the counters once, and each writes at its
+				// rank among them.
+				uint64_t bal = ballotARB(true);
+				uvec2 b2 = unpackUint2x32(bal);
+				uint nSpiked = uint(bitCount(b2.x) + bitCount(b2.y));
+				uint lead = b2.x != 0u ? uint(findLSB(b2.x)) : 32u + uint(findLSB(b2.y));
+				uint at0 = 0u;
+				if (gl_SubGroupInvocationARB == lead) {
+#ifdef REC_SPIKES
+					at0 = atomicAdd(spikeCount, nSpiked);
+#endif
+#ifdef REC_RATE
+					atomicAdd(rate[k], nSpiked);
+#endif
+				}
+#ifdef REC_SPIKES
+				uvec2 below = unpackUint2x32(bal & gl_SubGroupLtMaskARB);
+				uint at = readInvocationARB(at0, lead) + uint(bitCount(below.x) + bitCount(below.y));
+				if (at < spikeCap) {
+					spikes[at] = Spike(step, gid);
+				}
+#endif
+#else
 #ifdef REC_SPIKES
 				uint at = atomicAdd(spikeCount, 1u);
 				if (at < spikeCap) {
@@ -204,6 +333,7 @@ void main() {
 #endif
 #ifdef REC_RATE
 				atomicAdd(rate[k], 1u);
+#endif
 #endif
 				if (step == uLastStep) {
 					last[atomicAdd(lastCount, 1u)] = gid;

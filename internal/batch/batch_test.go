@@ -151,7 +151,7 @@ func (f *faulty) Potentials(dst []float32) error {
 }
 
 func (f *faulty) Restore(s lifgpu.State) error { return f.Population.(restorer).Restore(s) }
-func (f *faulty) ClearRecording() error         { return f.Population.(restorer).ClearRecording() }
+func (f *faulty) ClearRecording() error        { return f.Population.(restorer).ClearRecording() }
 
 func TestFaultThenResume(t *testing.T) {
 	r := recipeIn(t, specText)

@@ -28,8 +28,6 @@ type Scale struct {
 	MaxN     int // largest random population
 	MaxSteps int // longest random run
 	Cases    int // random cases
-	// NoRandomInput leaves noise and Poisson input out, for a backend that lacks them.
-	NoRandomInput bool
 }
 
 // Run runs the whole suite against f.
@@ -39,10 +37,8 @@ func Run(t *testing.T, f Factory, sc Scale) {
 	t.Run("Random", func(t *testing.T) { Random(t, f, sc) })
 	t.Run("Closed", func(t *testing.T) { Closed(t, f) })
 	t.Run("Errors", func(t *testing.T) { Errors(t, f) })
-	if !sc.NoRandomInput {
-		t.Run("Stationary", func(t *testing.T) { Stationary(t, f, sc) })
-		t.Run("DrawsIndependent", func(t *testing.T) { DrawsIndependent(t, f) })
-	}
+	t.Run("Stationary", func(t *testing.T) { Stationary(t, f, sc) })
+	t.Run("DrawsIndependent", func(t *testing.T) { DrawsIndependent(t, f) })
 }
 
 // SeedGolden checks the seed's own example: default parameters, one neuron, Forward(4)
@@ -104,9 +100,6 @@ func Random(t *testing.T, f Factory, sc Scale) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for c := range sc.Cases {
 		cfg := RandomConfig(rng, sc.MaxN, sc.MaxSteps)
-		if sc.NoRandomInput {
-			cfg.Input.Noise, cfg.Input.Poisson = lifgpu.Noise{}, lifgpu.Poisson{}
-		}
 		plan := randomPlan(rng, sc.MaxSteps)
 		t.Run(fmt.Sprintf("case%d_n%d_%s", c, cfg.N, cfg.Params.Method), func(t *testing.T) {
 			want := mustNew(t, Reference, cfg)

@@ -21,9 +21,6 @@ func Resume(t *testing.T, f Factory, sc Scale) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for c := range max(2, sc.Cases/4) {
 		cfg := RandomConfig(rng, sc.MaxN, sc.MaxSteps)
-		if sc.NoRandomInput {
-			cfg.Input.Noise, cfg.Input.Poisson = lifgpu.Noise{}, lifgpu.Poisson{}
-		}
 		first, second := 1+rng.IntN(sc.MaxSteps), 1+rng.IntN(sc.MaxSteps)
 		t.Run(fmt.Sprintf("case%d_n%d_%d+%d", c, cfg.N, first, second), func(t *testing.T) {
 			whole := mustNew(t, Reference, cfg)
