@@ -39,8 +39,15 @@ type Population interface {
 	Counts(dst []uint32) error
 	// Spiked returns the neurons that spiked in the last step, ascending.
 	Spiked() ([]int32, error)
-	// Recording returns what was recorded so far (a copy).
+	// Recording returns what was recorded since creation or the last ClearRecording
+	// or Restore (a copy).
 	Recording() (*Recording, error)
+	// ClearRecording drops what was recorded so far (after it was written out, say);
+	// recording goes on from the current step.
+	ClearRecording() error
+	// Restore sets the whole state (a checkpoint's, from this or another backend:
+	// they share the bits), clears the recording and the last step's spikes.
+	Restore(State) error
 	// Backend names the implementation and its device, for run.json.
 	Backend() string
 	// Close frees the population's resources. It is safe to call twice.

@@ -31,3 +31,10 @@ func TestConformance(t *testing.T) {
 func TestConformanceSplit(t *testing.T) {
 	conformance.Random(t, factory(t, Options{MaxBlockSize: 4 << 10, SpikeBuffer: 16}), conformance.Scale{MaxN: 5000, MaxSteps: 300, Cases: 12})
 }
+
+// TestResume restores the reference's state into GPU populations (split into chunks
+// too) and checks that they go on with the same bits.
+func TestResume(t *testing.T) {
+	conformance.Resume(t, factory(t, Options{}), conformance.Scale{MaxN: 5000, MaxSteps: 300, Cases: 12})
+	conformance.Resume(t, factory(t, Options{MaxBlockSize: 8 << 10, StepsPerDispatch: 7}), conformance.Scale{MaxN: 3000, MaxSteps: 200, Cases: 8})
+}

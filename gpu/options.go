@@ -28,6 +28,11 @@ type Options struct {
 	// AvailableMemory, when > 0, replaces the device's free memory (bytes) in the check
 	// made before allocating; tests use it to reach the refusal.
 	AvailableMemory int64
+	// FaultAfter, when > 0, makes the dispatch after that many fail as a GL error
+	// would, so that tests reach the fault path of a batch run; with FaultLost every
+	// later read fails too, as after a lost context.
+	FaultAfter int
+	FaultLost  bool
 	// SpikeBuffer is the initial capacity of the device's spike list (spikes); 0 chooses.
 	// It grows when a dispatch overflows it; tests set it small to reach that path.
 	SpikeBuffer int

@@ -3,6 +3,7 @@
 package gpu
 
 import (
+	"errors"
 	"fmt"
 	"log"
 	"math"
@@ -68,6 +69,7 @@ type Population struct {
 	traceBuf uint32
 	k        int // steps per fused dispatch now
 
+	lost   bool // an injected fault took the context (Options.FaultLost)
 	ballot bool // aggregate the spike list's and rate's atomics per subgroup (lif.comp's BALLOT)
 
 	normalBuf  uint32 // rng.NormalTable.Values(), when there is noise
@@ -483,6 +485,10 @@ func (p *Population) loadSched(k int) error {
 // dispatches. It runs on the GL thread.
 func (p *Population) advance(steps int, in input) error {
 	p.lastStep = p.step + int64(steps) - 1
+	p.spikedValid = false
+	// The spikes of every committed dispatch reach the recording, also when a later
+	// dispatch fails: the state and the recording then agree on the last good step.
+	defer p.flushPending()
 	for _, seg := range p.m.Segments(p.step, steps) {
 		key := progKey{xPN: in.xPN}
 		var sched float32
@@ -519,16 +525,21 @@ func (p *Population) advance(steps int, in input) error {
 			p.step = s
 		}
 	}
-	p.spikedValid = false
-	if len(p.pending) > 0 {
-		slices.Sort(p.pending)
-		for _, v := range p.pending {
-			p.rec.SpikeSteps = append(p.rec.SpikeSteps, int32(v>>32))
-			p.rec.SpikeIDs = append(p.rec.SpikeIDs, int32(uint32(v)))
-		}
-		p.pending = p.pending[:0]
-	}
 	return nil
+}
+
+// flushPending sorts the spikes of the call's dispatches by (step, neuron) and appends
+// them to the recording.
+func (p *Population) flushPending() {
+	if len(p.pending) == 0 {
+		return
+	}
+	slices.Sort(p.pending)
+	for _, v := range p.pending {
+		p.rec.SpikeSteps = append(p.rec.SpikeSteps, int32(v>>32))
+		p.rec.SpikeIDs = append(p.rec.SpikeIDs, int32(uint32(v)))
+	}
+	p.pending = p.pending[:0]
 }
 
 // maxK is the most steps one dispatch may take: the rate and trace buffers bound it.
@@ -562,6 +573,10 @@ func (p *Population) adapt(k int, took time.Duration) {
 // nothing is committed: the buffer grows, or the work is split in two, and is done
 // again. No spike is lost.
 func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
+	if p.opts.FaultAfter > 0 && p.stats.dispatches >= p.opts.FaultAfter {
+		p.lost = p.opts.FaultLost
+		return fmt.Errorf("gpu: dispatching steps %d..%d: injected fault (Options.FaultAfter)", s0, s0+int64(k))
+	}
 	rec := p.m.Record
 	if rec.Spikes {
 		hdr := [2]uint32{0, uint32(p.spikeCap)}
@@ -692,19 +707,22 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
 		p.pending = append(p.pending, uint64(spikes[i])<<32|uint64(spikes[i+1]))
 	}
 	if rec.Rate {
-		if need := int(s0) + k; len(p.rec.Rate) < need {
+		at := int(s0 - p.rec.Start) // Rate[0] is the step recording (re)started at
+		if need := at + k; len(p.rec.Rate) < need {
 			p.rec.Rate = append(p.rec.Rate, make([]uint32, need-len(p.rec.Rate))...)
 		}
 		for j, v := range rate {
-			p.rec.Rate[int(s0)+j] += v
+			p.rec.Rate[at+j] += v
 		}
 	}
 	if traceRows > 0 {
+		// Rows are counted from the first recorded step at or after the recording's start.
 		e := int64(rec.Every())
-		row0 := int(traceFirst / e)
+		first := (p.rec.Start + e - 1) / e
+		row0 := int(traceFirst/e - first)
 		T := p.lay.traces
 		for len(p.rec.TraceSteps) < row0+traceRows {
-			p.rec.TraceSteps = append(p.rec.TraceSteps, int32(int64(len(p.rec.TraceSteps))*e))
+			p.rec.TraceSteps = append(p.rec.TraceSteps, int32((first+int64(len(p.rec.TraceSteps)))*e))
 			p.rec.Traces = append(p.rec.Traces, make([]float32, T)...)
 		}
 		for _, c := range cs {
@@ -763,6 +781,9 @@ func (p *Population) overflow(pr *program, cs []*chunk, s0 int64, k, count int) 
 
 // readState copies the chunks' state to the host.
 func (p *Population) readState(f func(i int, s stateRec)) error {
+	if p.lost {
+		return errors.New("gpu: the context was lost (injected fault): the state cannot be read")
+	}
 	return p.do(func() error {
 		buf := make([]stateRec, p.plan.chunkN)
 		for _, c := range p.chunks {
@@ -842,6 +863,46 @@ func (p *Population) Recording() (*lifgpu.Recording, error) {
 	r.TraceSteps = slices.Clone(r.TraceSteps)
 	r.Traces = slices.Clone(r.Traces)
 	return &r, nil
+}
+
+// Restore sets the population's state (a checkpoint's) and clears the recording and
+// the last step's spikes; recording goes on from st.Step.
+func (p *Population) Restore(st lifgpu.State) error {
+	if p.closed {
+		return lifgpu.ErrClosed
+	}
+	if err := st.Check(p.m.N); err != nil {
+		return err
+	}
+	err := p.do(func() error {
+		buf := make([]stateRec, p.plan.chunkN)
+		for _, c := range p.chunks {
+			for i := range c.n {
+				j := c.base + i
+				buf[i] = stateRec{U: st.U[j], Ref: st.Ref[j], Cnt: st.Counts[j]}
+			}
+			gl.NamedBufferSubData(c.state[c.cur], 0, stateBytes*c.n, unsafe.Pointer(&buf[0]))
+			clearBuffer(c.last, 0, 4)
+		}
+		return checkGL("uploading the restored state")
+	})
+	if err != nil {
+		return err
+	}
+	p.step = st.Step
+	p.spiked, p.spikedValid = nil, true
+	return p.ClearRecording()
+}
+
+// ClearRecording drops what was recorded so far; recording goes on from this step.
+func (p *Population) ClearRecording() error {
+	if p.closed {
+		return lifgpu.ErrClosed
+	}
+	r := &p.rec
+	r.Start = p.step
+	r.SpikeSteps, r.SpikeIDs, r.Rate, r.TraceSteps, r.Traces = r.SpikeSteps[:0], r.SpikeIDs[:0], r.Rate[:0], r.TraceSteps[:0], r.Traces[:0]
+	return nil
 }
 
 // free deletes every GL object. It runs on the GL thread.

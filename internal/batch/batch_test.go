@@ -150,9 +150,6 @@ func (f *faulty) Potentials(dst []float32) error {
 	return f.Population.Potentials(dst)
 }
 
-func (f *faulty) Restore(s lifgpu.State) error { return f.Population.(restorer).Restore(s) }
-func (f *faulty) ClearRecording() error        { return f.Population.(restorer).ClearRecording() }
-
 func TestFaultThenResume(t *testing.T) {
 	r := recipeIn(t, specText)
 	whole := reference(t, r)

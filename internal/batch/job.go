@@ -165,22 +165,13 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	}
 	defer pop.Close()
 	if ck.state.Step > 0 {
-		rs, ok := pop.(restorer)
-		if !ok {
-			return nil, fmt.Errorf("backend %s cannot restore a checkpoint", pop.Backend())
-		}
-		if err := rs.Restore(ck.state); err != nil {
+		if err := pop.Restore(ck.state); err != nil {
 			return nil, err
 		}
 	}
 	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, parts: ck.parts, resumedFrom: ck.state.Step}
 	j.log().Info("resume", "dir", j.Dir, "step", ck.state.Step, "parts", ck.parts, "backend", pop.Backend())
 	return r.run(ctx)
-}
-
-type restorer interface {
-	Restore(lifgpu.State) error
-	ClearRecording() error
 }
 
 func (j Job) newPopulation(s *spec.Spec, cfg lifgpu.Config) (lifgpu.Population, error) {

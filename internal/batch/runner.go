@@ -105,13 +105,7 @@ func (r *runner) writeCheckpoint() error {
 	r.parts++
 	r.checkpoint = st.Step
 	r.job.log().Info("checkpoint", "step", st.Step, "part", r.parts)
-	if rs, ok := r.pop.(restorer); ok {
-		return rs.ClearRecording()
-	}
-	if st.Step < int64(r.spec.Steps) {
-		return fmt.Errorf("backend %s cannot clear its recording, so it cannot checkpoint before the end of a run", r.pop.Backend())
-	}
-	return nil
+	return r.pop.ClearRecording()
 }
 
 // fault ends a run whose backend failed: if the population can still give its state

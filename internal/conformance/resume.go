@@ -8,12 +8,6 @@ import (
 	"github.com/lifgpu/lifgpu"
 )
 
-// Restorer is what checkpoint and resume need of a population.
-type Restorer interface {
-	Restore(lifgpu.State) error
-	ClearRecording() error
-}
-
 // Resume checks that a population restored from another's state (made by the
 // reference, so across backends) goes on with the same bits as the one it came from,
 // and that ClearRecording starts the recording afresh at the current step.
@@ -32,19 +26,15 @@ func Resume(t *testing.T, f Factory, sc Scale) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := whole.(Restorer).ClearRecording(); err != nil {
+			if err := whole.ClearRecording(); err != nil {
 				t.Fatal(err)
 			}
 			resumed := mustNew(t, f, cfg)
 			defer resumed.Close()
-			r, ok := resumed.(Restorer)
-			if !ok {
-				t.Fatalf("%T cannot Restore", resumed)
-			}
 			if err := resumed.Run(3); err != nil { // state and recording that Restore must replace
 				t.Fatal(err)
 			}
-			if err := r.Restore(st); err != nil {
+			if err := resumed.Restore(st); err != nil {
 				t.Fatal(err)
 			}
 			if err := whole.Run(second); err != nil {
@@ -66,7 +56,7 @@ func Resume(t *testing.T, f Factory, sc Scale) {
 	pop := mustNew(t, f, lifgpu.Config{N: 4})
 	defer pop.Close()
 	bad := lifgpu.State{Step: 1, U: make([]float32, 3), Ref: make([]int32, 4), Counts: make([]uint32, 4)}
-	if err := pop.(Restorer).Restore(bad); err == nil {
+	if err := pop.Restore(bad); err == nil {
 		t.Error("Restore took a state of 3 neurons into a population of 4")
 	}
 }
