@@ -395,8 +395,8 @@ func traces(n int) []int {
 // CheckDefault is the built-in spec of `lifgpu check` for n neurons (0 means 2^20): it
 // turns every feature on, so that one run compares all of it between the backends.
 // Every parameter is a per-neuron array drawn from a fixed generator, the schedule has
-// scalar and per-neuron values, and spikes, rate, traces and the final state are
-// recorded; 2000 steps.
+// scalar and per-neuron values, Gaussian noise (per-neuron std) and Poisson input are
+// on, and spikes, rate, traces and the final state are recorded; 2000 steps.
 func CheckDefault(n int) *Spec {
 	if n == 0 {
 		n = 1 << 20
@@ -426,6 +426,8 @@ func CheckDefault(n int) *Spec {
 			Schedule: []ScheduleEntry{
 				{Step: 0, Value: Num(0)}, {Step: 500, Value: uniform(-0.5, 1.5)}, {Step: 1500, Value: Num(0.25)},
 			},
+			Noise:   &Noise{Mean: Num(0.05), Std: uniform(0, 0.5)},
+			Poisson: &Poisson{Rate: Num(800), Weight: Num(0.2)},
 		},
 		Record: Record{Spikes: true, Rate: true, Traces: traces(n), TraceEvery: 1, State: true},
 	}
