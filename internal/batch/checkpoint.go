@@ -83,7 +83,7 @@ func partIndex(name string) (int, bool) {
 }
 
 // writePart writes recording rec (what was recorded since the last part) as part k.
-func writePart(dir string, k int, rec *lifgpu.Recording, m *lifgpu.Model, steps int64) error {
+func writePart(dir string, k int, rec *lifgpu.Recording, m *lifgpu.Model) error {
 	if m.Record.Spikes {
 		if err := npy.WriteNPZ(partPath(dir, "spikes", k), npy.Array{Name: "t", Data: times(rec.SpikeSteps, rec.Dt)},
 			npy.Array{Name: "i", Data: rec.SpikeIDs}); err != nil {

@@ -78,7 +78,7 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 	if err := r.writeRunJSON(res); err != nil {
 		return nil, err
 	}
-	if err := os.Remove(filepath.Join(dir, checkpointName)); err != nil {
+	if err := os.Remove(filepath.Join(dir, checkpointName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	return res, os.RemoveAll(filepath.Join(dir, partsDir))

@@ -29,14 +29,19 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 		held = min(held, int64(s.CheckpointEvery))
 	}
 	// The CPU backend keeps 10 float32/int32 arrays per neuron (state, expanded
-	// parameters, drive), the model its per-neuron inputs, a checkpoint a copy of the state.
+	// parameters, drive); the GPU backend keeps them on the device (gpu.New checks its
+	// memory) and a chunk at a time on the host. Both: the model's per-neuron inputs, and
+	// a copy of the state when it is read for a checkpoint or state.npz.
 	perNeuron := int64(10*4 + 12)
+	if s.Backend == "gpu" {
+		perNeuron = 12
+	}
 	for _, f := range []lifgpu.Field32{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias, m.NoiseMean, m.NoiseStd, m.PoissonWeight} {
 		if !f.IsScalar() {
 			perNeuron += 4
 		}
 	}
-	if m.HasRandom() {
+	if m.HasRandom() && s.Backend != "gpu" {
 		perNeuron += 4
 	}
 	var poisson int64
