@@ -70,6 +70,10 @@ type Population struct {
 	k        int // steps per fused dispatch now
 
 	lost   bool // an injected fault took the context (Options.FaultLost)
+	// torn: a failure left the device state at no single step (some chunks advanced,
+	// others not, or an in-place dispatch half done), so it must not be read as a
+	// checkpoint.
+	torn bool
 	ballot bool // aggregate the spike list's and rate's atomics per subgroup (lif.comp's BALLOT)
 
 	normalBuf  uint32 // rng.NormalTable.Values(), when there is noise
@@ -133,6 +137,12 @@ func New(cfg lifgpu.Config, opts Options) (*Population, error) {
 	}
 	p := &Population{ctx: ctx, m: m, opts: opts, lay: layoutOf(m), progs: map[progKey]*program{}, schedLoaded: -1}
 	p.plan = planFor(m.N, p.lay, ctx.dev, opts)
+	if p.lay.traces > p.plan.traceCap {
+		ctx.close()
+		return nil, &lifgpu.FieldError{Field: "record.traces", Value: fmt.Sprintf("%d neurons", p.lay.traces),
+			Rule:   fmt.Sprintf("one row of traces must fit in one storage block: at most %d neurons on this device", p.plan.traceCap),
+			Remedy: "trace fewer neurons (the spike list and state.npz hold every neuron)"}
+	}
 	if blocks, bindings := p.lay.storage(); ctx.dev.MaxStorageBlocks < blocks || ctx.dev.MaxStorageBindings < bindings {
 		ctx.close()
 		return nil, fmt.Errorf("%w: the compute shader for this configuration declares up to %d storage blocks at binding points 0..%d; "+
@@ -552,6 +562,11 @@ func (p *Population) maxK() int {
 		rows := p.plan.traceCap / p.lay.traces
 		k = min(k, rows*p.m.Record.Every())
 	}
+	if p.m.Record.Spikes {
+		// The spike counter is 32 bits and counts every spike of a dispatch, at most
+		// one a neuron a step: keep k*N below 2^32 so that it cannot wrap.
+		k = min(k, max(1, int((1<<32-1)/int64(p.m.N))))
+	}
 	return k
 }
 
@@ -573,10 +588,6 @@ func (p *Population) adapt(k int, took time.Duration) {
 // nothing is committed: the buffer grows, or the work is split in two, and is done
 // again. No spike is lost.
 func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
-	if p.opts.FaultAfter > 0 && p.stats.dispatches >= p.opts.FaultAfter {
-		p.lost = p.opts.FaultLost
-		return fmt.Errorf("gpu: dispatching steps %d..%d: injected fault (Options.FaultAfter)", s0, s0+int64(k))
-	}
 	rec := p.m.Record
 	if rec.Spikes {
 		hdr := [2]uint32{0, uint32(p.spikeCap)}
@@ -666,7 +677,16 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
 			}
 		}
 	}
-	if err := checkGL(fmt.Sprintf("dispatching steps %d..%d", s0, s0+int64(k))); err != nil {
+	err := checkGL(fmt.Sprintf("dispatching steps %d..%d", s0, s0+int64(k)))
+	if err == nil && p.opts.FaultAfter > 0 && p.stats.dispatches > p.opts.FaultAfter {
+		// The test hook fails here, after the GL work, where a real error is found.
+		p.lost = p.opts.FaultLost
+		err = fmt.Errorf("gpu: dispatching steps %d..%d: injected fault (Options.FaultAfter)", s0, s0+int64(k))
+	}
+	if err != nil {
+		if p.lay.stateCopies == 1 {
+			p.torn = true // in place: the state may be advanced in some chunks
+		}
 		return err
 	}
 
@@ -738,6 +758,9 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
 			c.cur = 1 - c.cur
 		}
 	}
+	if len(cs) == len(p.chunks) {
+		p.step = s0 + int64(k) // every chunk is at the end of these steps
+	}
 	return nil
 }
 
@@ -772,7 +795,14 @@ func (p *Population) overflow(pr *program, cs []*chunk, s0 int64, k, count int) 
 		if err := p.dispatch(pr, cs[:h], s0, k); err != nil {
 			return err
 		}
-		return p.dispatch(pr, cs[h:], s0, k)
+		if err := p.dispatch(pr, cs[h:], s0, k); err != nil {
+			p.torn = true // the first half's chunks are past s0+k, the others are not
+			return err
+		}
+		if len(cs) == len(p.chunks) {
+			p.step = s0 + int64(k)
+		}
+		return nil
 	}
 	// One step of one chunk always fits: a chunk's neurons fit in one binding at 12
 	// bytes each, and a spike takes 8.
@@ -781,8 +811,11 @@ func (p *Population) overflow(pr *program, cs []*chunk, s0 int64, k, count int) 
 
 // readState copies the chunks' state to the host.
 func (p *Population) readState(f func(i int, s stateRec)) error {
-	if p.lost {
+	switch {
+	case p.lost:
 		return errors.New("gpu: the context was lost (injected fault): the state cannot be read")
+	case p.torn:
+		return errors.New("gpu: a failed dispatch left the device state between steps: it cannot be read as a whole; the last checkpoint stands")
 	}
 	return p.do(func() error {
 		buf := make([]stateRec, p.plan.chunkN)

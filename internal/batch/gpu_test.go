@@ -5,7 +5,6 @@ package batch
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,17 +57,28 @@ func TestAcrossBackends(t *testing.T) {
 }
 
 // TestGPUFault injects a GPU failure mid-run: with the state still readable the run
-// checkpoints the last good step, with the context lost it keeps the last periodic
-// checkpoint; either way the message says how to resume, and a resume on the CPU
-// gives the files of a run never interrupted.
+// checkpoints the last good step; with the context lost, or the state torn (an in-place
+// dispatch without a spike list, a spike-list overflow redone in halves), the last
+// periodic checkpoint stands. Either way the message says how to resume, and a resume
+// on the CPU gives the files of a run never interrupted.
 func TestGPUFault(t *testing.T) {
-	r := recipeIn(t, specText)
-	whole := reference(t, r)
-	for _, lost := range []bool{false, true} {
-		t.Run(fmt.Sprint("lost=", lost), func(t *testing.T) {
+	noSpikes := strings.Replace(specText, "spikes = true", "spikes = false", 1)
+	for _, c := range []struct {
+		name     string
+		text     string
+		opts     gpu.Options
+		periodic bool // the checkpoint must be a periodic one
+	}{
+		{"readable", specText, gpu.Options{FaultAfter: 60, StepsPerDispatch: 9}, false},
+		{"lost", specText, gpu.Options{FaultAfter: 60, FaultLost: true, StepsPerDispatch: 9}, true},
+		{"inplace", noSpikes, gpu.Options{FaultAfter: 60, StepsPerDispatch: 9}, true},
+		{"overflow", specText, gpu.Options{FaultAfter: 300, StepsPerDispatch: 9, SpikeBuffer: 8, MaxBlockSize: 8 << 10}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := recipeIn(t, c.text)
+			whole := reference(t, r)
 			dir := filepath.Join(t.TempDir(), "out")
-			_, err := Start(context.Background(), Job{Recipe: r, Dir: dir,
-				New: gpuFactory(t, gpu.Options{FaultAfter: 60, FaultLost: lost, StepsPerDispatch: 9})})
+			_, err := Start(context.Background(), Job{Recipe: r, Dir: dir, New: gpuFactory(t, c.opts)})
 			if err == nil || !strings.Contains(err.Error(), "injected fault") || !strings.Contains(err.Error(), "-backend cpu") {
 				t.Fatalf("faulty run: %v", err)
 			}
@@ -76,8 +86,11 @@ func TestGPUFault(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if periodic := ck.state.Step%250 == 0; periodic != lost {
-				t.Errorf("lost=%v: checkpoint at step %d", lost, ck.state.Step)
+			if c.periodic && ck.state.Step%250 != 0 {
+				t.Errorf("checkpoint at step %d, want the last periodic one", ck.state.Step)
+			}
+			if !c.periodic {
+				t.Logf("checkpoint at step %d", ck.state.Step)
 			}
 			if _, err := Resume(context.Background(), dir, "cpu", cpuFactory(""), nil, nil); err != nil {
 				t.Fatal(err)

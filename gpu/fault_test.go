@@ -1,0 +1,80 @@
+//go:build cgo && egl
+
+package gpu
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/conformance"
+)
+
+// TestFaultConsistent injects a failure at many points, also inside a dispatch that
+// overflowed the spike list and is redone in halves (of the steps, then of the chunks),
+// and in place (no spike list): afterwards the population either refuses to give its
+// state, or gives exactly the reference's state at the step it reports, with no spike
+// recorded past it.
+func TestFaultConsistent(t *testing.T) {
+	cfg := lifgpu.Config{N: 4000, Record: lifgpu.Record{Spikes: true, Rate: true}}
+	cfg.Params.TRef = lifgpu.Scalar(0) // spikes every few steps: the list overflows
+	cfg.Input.Bias = lifgpu.Scalar(6)
+	noSpikes := cfg
+	noSpikes.Record = lifgpu.Record{Rate: true}
+	for _, c := range []struct {
+		name string
+		cfg  lifgpu.Config
+		opts Options
+	}{
+		{"overflow", cfg, Options{SpikeBuffer: 1000, StepsPerDispatch: 4, MaxBlockSize: 16 << 10}},
+		{"inplace", noSpikes, Options{StepsPerDispatch: 4, MaxBlockSize: 16 << 10}},
+	} {
+		for _, after := range []int{3, 9, 16, 17, 20, 25, 40} {
+			t.Run(fmt.Sprintf("%s/after%d", c.name, after), func(t *testing.T) {
+				opts := c.opts
+				opts.FaultAfter = after
+				p, err := New(c.cfg, opts)
+				noGPU(t, err)
+				defer p.Close()
+				if err := p.Run(60); err == nil {
+					t.Skip("no fault reached in 60 steps")
+				}
+				st, err := lifgpu.ReadState(p)
+				if err != nil {
+					t.Logf("state refused: %v", err)
+					return
+				}
+				ref := mustRef(t, c.cfg)
+				defer ref.Close()
+				if err := ref.Run(int(st.Step)); err != nil {
+					t.Fatal(err)
+				}
+				want, _ := lifgpu.ReadState(ref)
+				for i := range want.U {
+					if math.Float32bits(want.U[i]) != math.Float32bits(st.U[i]) || want.Ref[i] != st.Ref[i] || want.Counts[i] != st.Counts[i] {
+						t.Fatalf("after the fault the population says step %d, but neuron %d holds another step's state", st.Step, i)
+					}
+				}
+				rec, _ := p.Recording()
+				for _, s := range rec.SpikeSteps {
+					if int64(s) >= st.Step {
+						t.Fatalf("spike at step %d recorded, state at step %d", s, st.Step)
+					}
+				}
+				if len(rec.Rate) != int(st.Step) {
+					t.Fatalf("rate of %d steps recorded, state at step %d", len(rec.Rate), st.Step)
+				}
+			})
+		}
+	}
+}
+
+func mustRef(t *testing.T, cfg lifgpu.Config) lifgpu.Population {
+	t.Helper()
+	p, err := conformance.Reference(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
