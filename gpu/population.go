@@ -69,11 +69,11 @@ type Population struct {
 	traceBuf uint32
 	k        int // steps per fused dispatch now
 
-	lost   bool // an injected fault took the context (Options.FaultLost)
+	lost bool // an injected fault took the context (Options.FaultLost)
 	// torn: a failure left the device state at no single step (some chunks advanced,
 	// others not, or an in-place dispatch half done), so it must not be read as a
 	// checkpoint.
-	torn bool
+	torn   bool
 	ballot bool // aggregate the spike list's and rate's atomics per subgroup (lif.comp's BALLOT)
 
 	normalBuf  uint32 // rng.NormalTable.Values(), when there is noise
