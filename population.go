@@ -159,8 +159,19 @@ func (c Config) Resolve() (*Model, error) {
 		}
 		t, err := rng.NewPoissonTable(lambdas...)
 		if err != nil {
-			return nil, &FieldError{Field: "input.poisson.rate", Value: fmt.Sprintf("%g Hz with dt = %g ms", po.Rate.At(0), dt),
-				Rule: strings.TrimPrefix(err.Error(), "rng: ")}
+			// Name the neuron with the largest mean: the one that needs the longest table.
+			at := 0
+			for i, l := range lambdas {
+				if l > lambdas[at] {
+					at = i
+				}
+			}
+			msg := strings.TrimPrefix(err.Error(), "rng: ")
+			if _, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "neuron ") {
+				msg = rest
+			}
+			return nil, &FieldError{Field: "input.poisson.rate" + index(po.Rate, at), Value: fmt.Sprintf("%g Hz with dt = %g ms", po.Rate.At(at), dt),
+				Rule: strings.TrimPrefix(msg, "rng: ")}
 		}
 		m.HasPoisson, m.PoissonTable = true, t
 		m.PoissonWeight = Field32{Scalar: 1}

@@ -226,15 +226,54 @@ func TestKilledBeforeFirstCheckpoint(t *testing.T) {
 }
 
 func TestPreflight(t *testing.T) {
+	defer func(m func() (int64, error)) { memoryAvailable = m }(memoryAvailable)
+	defer func(d func(string) (int64, error)) { diskFree = d }(diskFree)
+	memoryAvailable = func() (int64, error) { return 8 << 30, nil }
+	diskFree = func(string) (int64, error) { return 2 << 30, nil }
 	cases := []struct{ text, says string }{
-		{"n = 2000000000\nsteps = 10\n", "of memory"},
-		{"n = 10\nsteps = 2000000000\n[record]\ntraces = [0,1,2,3,4,5,6,7,8,9]\n", "of memory"},
-		{"n = 10\nsteps = 2000000000\ncheckpoint_every = 1000\n[record]\nrate = true\ntraces = [0,1,2,3,4,5,6,7,8,9]\n", "on disk"},
+		// 2*10^9 neurons: about 97 GiB of state and parameters on the CPU.
+		{"n = 2000000000\nsteps = 10\nbackend = \"cpu\"\n", "GiB of memory (state and parameters 96.9 GiB"},
+		// 2*10^9 steps of 10 traces: 89 GiB of traces to join at the end.
+		{"n = 10\nsteps = 2000000000\ncheckpoint_every = 1000\n[record]\ntraces = [0,1,2,3,4,5,6,7,8,9]\n", "of memory (state and parameters"},
+		// 10^8 steps of rate: 1.1 GiB in memory, 2.2 GiB on disk (final and parts).
+		{"n = 10\nsteps = 100000000\ncheckpoint_every = 100000\n[record]\nrate = true\n", "on disk for"},
 	}
 	for _, c := range cases {
 		_, err := Start(context.Background(), Job{Recipe: recipeIn(t, c.text), Dir: filepath.Join(t.TempDir(), "out"), New: cpuFactory("")})
-		if err == nil || !strings.Contains(err.Error(), c.says) || !strings.Contains(err.Error(), "GiB") {
-			t.Errorf("%q: %v, want a refusal that names the GiB %s", c.text, err, c.says)
+		if err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%q: %v, want a refusal with %q", c.text, err, c.says)
 		}
+	}
+	// What fits is not refused.
+	if _, err := Start(context.Background(), Job{Recipe: recipeIn(t, "n = 10\nsteps = 100\n[record]\nrate = true\n"), Dir: filepath.Join(t.TempDir(), "out"), New: cpuFactory("")}); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestForceReplaces: -f into a finished run's folder leaves none of the old run's files.
+func TestForceReplaces(t *testing.T) {
+	r := recipeIn(t, specText)
+	dir := reference(t, r)
+	small := recipeIn(t, "n = 50\nsteps = 100\n[record]\nrate = true\n")
+	if _, err := Start(context.Background(), Job{Recipe: small, Dir: dir, New: cpuFactory("")}); err == nil || !strings.Contains(err.Error(), "-f") {
+		t.Fatalf("existing folder without -f: %v", err)
+	}
+	if _, err := Start(context.Background(), Job{Recipe: small, Dir: dir, Force: true, New: cpuFactory("")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"spikes.npz", "traces.npz", "state.npz"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s of the earlier run is still there", f)
+		}
+	}
+}
+
+func TestBuiltinTooLarge(t *testing.T) {
+	defer func(m func() (int64, error)) { memoryAvailable = m }(memoryAvailable)
+	memoryAvailable = func() (int64, error) { return 1 << 30, nil }
+	n := 200_000_000
+	_, _, err := Recipe{Builtin: "check", N: &n}.Spec()
+	if err == nil || !strings.Contains(err.Error(), "n = 200000000") || !strings.Contains(err.Error(), "-config") {
+		t.Errorf("huge built-in spec: %v", err)
 	}
 }

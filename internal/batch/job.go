@@ -62,6 +62,9 @@ type jobFile struct {
 	Created string `json:"created"`
 }
 
+// finalFiles are the files a finished run writes besides run.json.
+var finalFiles = []string{"spikes.npz", "rate.npz", "traces.npz", "state.npz", "raster.png", "traces.png", "rate.png"}
+
 const (
 	jobName        = "job.json"
 	checkpointName = "checkpoint.npz"
@@ -94,9 +97,16 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A folder reused with -f may hold an earlier run's checkpoint and parts.
-	os.Remove(filepath.Join(j.Dir, checkpointName))
-	os.RemoveAll(filepath.Join(j.Dir, partsDir))
+	// A folder reused with -f may hold an earlier run's files: none may be taken for
+	// this run's (a resume would see run.json and think the run complete).
+	for _, name := range append([]string{checkpointName, "run.json"}, finalFiles...) {
+		if err := os.Remove(filepath.Join(j.Dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	if err := os.RemoveAll(filepath.Join(j.Dir, partsDir)); err != nil {
+		return nil, err
+	}
 	if err := WriteFileAtomic(filepath.Join(j.Dir, jobName), append(b, '\n')); err != nil {
 		return nil, err
 	}
@@ -122,7 +132,7 @@ func Resume(ctx context.Context, dir, backend string, f Factory, logger *slog.Lo
 	}
 	var jf jobFile
 	if err := json.Unmarshal(b, &jf); err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, jobName), err)
+		return nil, fmt.Errorf("%s is damaged (%v): the run cannot be remade from it; rerun the spec into a new folder", filepath.Join(dir, jobName), err)
 	}
 	j := Job{Recipe: jf.Recipe, Dir: dir, Plot: jf.Plot, New: f, Logger: logger, Progress: progress}
 	if backend != "" {
@@ -138,6 +148,9 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	}
 	m, err := cfg.Resolve()
 	if err != nil {
+		return nil, err
+	}
+	if err := Preflight(s, m, j.Dir); err != nil {
 		return nil, err
 	}
 	hash := m.Hash()

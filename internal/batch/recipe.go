@@ -46,11 +46,17 @@ func (r Recipe) Spec() (*spec.Spec, lifgpu.Config, error) {
 			return nil, lifgpu.Config{}, err
 		}
 	case r.Builtin == "default", r.Builtin == "":
+		if err := builtinFits(r.N, 16); err != nil {
+			return nil, lifgpu.Config{}, err
+		}
 		s = builtin(spec.DefaultN, r.N)
 	case r.Builtin == "check":
+		if err := builtinFits(r.N, 8*8+4*8); err != nil {
+			return nil, lifgpu.Config{}, err
+		}
 		s = builtin(spec.CheckDefault, r.N)
 	default:
-		return nil, lifgpu.Config{}, fmt.Errorf("unknown built-in spec %q", r.Builtin)
+		return nil, lifgpu.Config{}, fmt.Errorf("unknown built-in spec %q: there are \"default\" (lifgpu run) and \"check\" (lifgpu check)", r.Builtin)
 	}
 	if r.N != nil {
 		s.N = *r.N
@@ -78,4 +84,19 @@ func builtin(def func(int) *spec.Spec, n *int) *spec.Spec {
 		return def(*n)
 	}
 	return def(0)
+}
+
+// builtinFits refuses to build a built-in spec whose per-neuron arrays (perNeuron
+// bytes a neuron, before the run's own memory) would not fit: the resource check
+// comes after the spec is made, too late for its arrays.
+func builtinFits(n *int, perNeuron int64) error {
+	if n == nil || *n < 1 || *n > lifgpu.MaxN {
+		return nil // the default size, or a size that validation refuses
+	}
+	need := int64(*n) * perNeuron
+	if avail, err := memoryAvailable(); err == nil && need > avail/2 {
+		return fmt.Errorf("n = %d: the built-in spec's per-neuron arrays alone take about %s, and %s of memory is available: lower -n, or write a spec with scalar values (-config) for populations this large",
+			*n, HumanBytes(need), HumanBytes(avail))
+	}
+	return nil
 }

@@ -58,7 +58,14 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 		traces = rows(steps) * (8 + 4*k)
 	}
 	memRec := rows(held)*4*k + 4*held
-	needs := Needs{Memory: perNeuron*n + poisson + memRec}
+	// At the end the parts are joined in memory: the whole rate and traces, and the
+	// spike counts.
+	var joined int64
+	if m.Record.Rate {
+		joined += rate
+	}
+	joined += traces + 4*n
+	needs := Needs{Memory: perNeuron*n + poisson + max(memRec, joined)}
 	var final int64
 	if s.Record.State {
 		final += 8 * n
@@ -68,8 +75,8 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 	}
 	checkpoint := 12 * n
 	needs.Disk = final + 2*(rate+traces) + checkpoint
-	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
-		HumanBytes(perNeuron*n+poisson), HumanBytes(memRec), HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
+	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s, joined at the end %s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
+		HumanBytes(perNeuron*n+poisson), HumanBytes(memRec), HumanBytes(joined), HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
 	return needs
 }
 
@@ -77,16 +84,22 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 // the numbers.
 func Preflight(s *spec.Spec, m *lifgpu.Model, dir string) error {
 	need := Estimate(s, m)
-	if avail, err := availableMemory(); err == nil && need.Memory > avail {
-		return fmt.Errorf("the run needs about %s of memory (%s), %s is available: lower n, record fewer traces or a larger trace_every, or set checkpoint_every so that recordings are written as the run goes",
+	if avail, err := memoryAvailable(); err == nil && need.Memory > avail {
+		return fmt.Errorf("the run needs about %s of memory (%s), %s is available: lower n, record fewer traces, a larger trace_every or fewer steps",
 			HumanBytes(need.Memory), need.Detail, HumanBytes(avail))
 	}
-	if free, err := freeDisk(dir); err == nil && need.Disk > free {
+	if free, err := diskFree(dir); err == nil && need.Disk > free {
 		return fmt.Errorf("the run needs about %s on disk for %s (%s), plus 12 bytes per spike, but %s is free there: record less, or choose another folder with -o",
 			HumanBytes(need.Disk), dir, need.Detail, HumanBytes(free))
 	}
 	return nil
 }
+
+// memoryAvailable and diskFree are what Preflight compares with; tests replace them.
+var (
+	memoryAvailable = availableMemory
+	diskFree        = freeDisk
+)
 
 // availableMemory reads MemAvailable from /proc/meminfo (Linux).
 func availableMemory() (int64, error) {
