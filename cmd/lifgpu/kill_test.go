@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -27,9 +28,11 @@ func command(args ...string) *exec.Cmd {
 	return cmd
 }
 
+// killSpec runs for about half a second on the 2-core CPU backend (a second or two on
+// llvmpipe), checkpointing 33 times.
 const killSpec = `
-n = 4000
-steps = 3000
+n = 40000
+steps = 5000
 seed = 5
 checkpoint_every = 150
 [input]
@@ -39,17 +42,14 @@ noise = { std = 0.5 }
 [record]
 spikes = true
 rate = true
-traces = [0, 3999]
+traces = [0, 39999]
 state = true
 `
 
-// TestKill9 kills runs with SIGKILL at random moments, resumes each (resuming again if
-// a kill came during the resume as well), and compares the files with a run never
-// killed.
-func TestKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("subprocesses")
-	}
+// killAndResume kills runs with SIGKILL at random moments on backend, resumes each
+// on resumeOn (again if a kill came during the resume as well), and compares the files
+// with a run never killed.
+func killAndResume(t *testing.T, backend, resumeOn string, trials int) {
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "spec.toml")
 	os.WriteFile(spec, []byte(killSpec), 0o644)
@@ -58,15 +58,15 @@ func TestKill9(t *testing.T) {
 		t.Fatalf("uninterrupted run: %v\n%s", err, out)
 	}
 	start := time.Now()
-	if out, err := command("run", "-config", spec, "-o", filepath.Join(dir, "timing"), "-backend", "cpu").CombinedOutput(); err != nil {
+	if out, err := command("run", "-config", spec, "-o", filepath.Join(dir, "timing"), "-backend", backend).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	full := time.Since(start)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	for trial := range 6 {
+	for trial := range trials {
 		out := filepath.Join(dir, "killed", string(rune('a'+trial)))
 		delay := time.Duration(rng.Float64() * float64(full))
-		cmd := command("run", "-config", spec, "-o", out, "-backend", "cpu")
+		cmd := command("run", "-config", spec, "-o", out, "-backend", backend)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestKill9(t *testing.T) {
 		_, errCk := os.Stat(filepath.Join(out, "checkpoint.npz"))
 		finished := errRun == nil && errCk != nil // the kill came after the run ended
 		for attempt := 0; !finished; attempt++ {
-			res, err := command("run", "-resume", out).CombinedOutput()
+			res, err := command("run", "-resume", out, "-backend", resumeOn).CombinedOutput()
 			if err == nil {
 				break
 			}
@@ -89,46 +89,82 @@ func TestKill9(t *testing.T) {
 				t.Fatalf("trial %d: resume failed: %v\n%s", trial, err, res)
 			}
 		}
-		for _, f := range []string{"spikes.npz", "rate.npz", "traces.npz", "state.npz"} {
-			a, _ := os.ReadFile(filepath.Join(whole, f))
-			b, err := os.ReadFile(filepath.Join(out, f))
-			if err != nil || !bytes.Equal(a, b) {
-				t.Fatalf("trial %d (killed after %v): %s differs from the uninterrupted run (%v)", trial, delay, f, err)
-			}
+		sameOutputs(t, whole, out, fmt.Sprintf("trial %d (killed after %v)", trial, delay))
+	}
+}
+
+func sameOutputs(t *testing.T, a, b, what string) {
+	t.Helper()
+	for _, f := range []string{"spikes.npz", "rate.npz", "traces.npz", "state.npz"} {
+		x, _ := os.ReadFile(filepath.Join(a, f))
+		y, err := os.ReadFile(filepath.Join(b, f))
+		if err != nil || !bytes.Equal(x, y) {
+			t.Fatalf("%s: %s differs from the uninterrupted run (%v)", what, f, err)
 		}
 	}
 }
 
+func TestKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocesses")
+	}
+	killAndResume(t, "cpu", "cpu", 6)
+}
+
+// TestKill9GPU: the same on the GPU backend, resumed on the CPU (the bits are shared).
+func TestKill9GPU(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocesses")
+	}
+	needGPU(t)
+	killAndResume(t, "gpu", "cpu", 3)
+}
+
 // TestSignals: SIGTERM writes a checkpoint and exits with status 130, saying how to
-// resume; the resumed run matches.
+// resume, and the resumed run matches one never stopped; two SIGINTs in a row stop at
+// once, and what is on disk still resumes to the same files.
 func TestSignals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("subprocesses")
 	}
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "spec.toml")
-	os.WriteFile(spec, []byte(strings.Replace(killSpec, "steps = 3000", "steps = 30000", 1)), 0o644)
-	out := filepath.Join(dir, "out")
-	cmd := command("run", "-config", spec, "-o", out, "-backend", "cpu")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	os.WriteFile(spec, []byte(strings.Replace(killSpec, "steps = 5000", "steps = 12000", 1)), 0o644)
+	whole := filepath.Join(dir, "whole")
+	if out, err := command("run", "-config", spec, "-o", whole, "-backend", "cpu").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if _, err := os.Stat(filepath.Join(out, "checkpoint.npz")); err == nil {
-			break
-		}
-	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	err := cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitInterrupted {
-		t.Fatalf("exit %v, want %d\n%s", err, exitInterrupted, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "lifgpu run -resume "+out) {
-		t.Errorf("no resume hint:\n%s", stderr.String())
-	}
-	if _, err := os.Stat(filepath.Join(out, "checkpoint.npz")); err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		name string
+		sigs []syscall.Signal
+	}{{"term", []syscall.Signal{syscall.SIGTERM}}, {"int-int", []syscall.Signal{syscall.SIGINT, syscall.SIGINT}}} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, c.name)
+			cmd := command("run", "-config", spec, "-o", out, "-backend", "cpu")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if _, err := os.Stat(filepath.Join(out, "checkpoint.npz")); err == nil {
+					break
+				}
+			}
+			for _, sig := range c.sigs {
+				cmd.Process.Signal(sig)
+			}
+			err := cmd.Wait()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitInterrupted {
+				t.Fatalf("exit %v, want %d\n%s", err, exitInterrupted, stderr.String())
+			}
+			if len(c.sigs) == 1 && !strings.Contains(stderr.String(), "lifgpu run -resume "+out) {
+				t.Errorf("no resume hint:\n%s", stderr.String())
+			}
+			if res, err := command("run", "-resume", out).CombinedOutput(); err != nil {
+				t.Fatalf("resume: %v\n%s", err, res)
+			}
+			sameOutputs(t, whole, out, c.name)
+		})
 	}
 }
