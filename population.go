@@ -240,8 +240,17 @@ func (m *Model) Random(i int, step int64, base float32) float32 {
 // HasRandom reports whether the input has a random term, so that it changes every step.
 func (m *Model) HasRandom() bool { return m.HasNoise || m.HasPoisson }
 
+// StateReader is a Population that reads its whole state in one pass (the GPU: one
+// read-back of the device's state instead of three).
+type StateReader interface {
+	State() (State, error)
+}
+
 // ReadState copies a population's whole state.
 func ReadState(p Population) (State, error) {
+	if sr, ok := p.(StateReader); ok {
+		return sr.State()
+	}
 	n := p.Len()
 	s := State{Step: p.StepCount(), U: make([]float32, n), Ref: make([]int32, n), Counts: make([]uint32, n)}
 	if err := p.Potentials(s.U); err != nil {

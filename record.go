@@ -1,6 +1,9 @@
 package lifgpu
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Record says what a population records as it runs. Spike counts per neuron are
 // always kept.
@@ -77,4 +80,23 @@ func (s State) Check(n int) error {
 		}
 	}
 	return nil
+}
+
+// Clone returns a deep copy of r.
+func (r *Recording) Clone() *Recording {
+	c := *r
+	c.SpikeSteps = slices.Clone(r.SpikeSteps)
+	c.SpikeIDs = slices.Clone(r.SpikeIDs)
+	c.Rate = slices.Clone(r.Rate)
+	c.TraceIDs = slices.Clone(r.TraceIDs)
+	c.TraceSteps = slices.Clone(r.TraceSteps)
+	c.Traces = slices.Clone(r.Traces)
+	return &c
+}
+
+// Reset empties r, keeping what it records, so that it starts again at step start.
+func (r *Recording) Reset(start int64) {
+	r.Start = start
+	r.SpikeSteps, r.SpikeIDs, r.Rate = r.SpikeSteps[:0], r.SpikeIDs[:0], r.Rate[:0]
+	r.TraceSteps, r.Traces = r.TraceSteps[:0], r.Traces[:0]
 }

@@ -2,9 +2,10 @@ package bench
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"slices"
+
+	"github.com/lifgpu/lifgpu/internal/atomicfile"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -49,19 +50,7 @@ func Plot(path string, rows []Row, title string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, err = wt.WriteTo(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(path, func(w io.Writer) error { _, err := wt.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("bench: writing %s: %w", path, err)
 	}
 	return nil

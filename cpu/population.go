@@ -209,14 +209,7 @@ func (p *Population) Recording() (*lifgpu.Recording, error) {
 	if p.closed {
 		return nil, lifgpu.ErrClosed
 	}
-	r := p.rec
-	r.SpikeSteps = slices.Clone(r.SpikeSteps)
-	r.SpikeIDs = slices.Clone(r.SpikeIDs)
-	r.Rate = slices.Clone(r.Rate)
-	r.TraceIDs = slices.Clone(r.TraceIDs)
-	r.TraceSteps = slices.Clone(r.TraceSteps)
-	r.Traces = slices.Clone(r.Traces)
-	return &r, nil
+	return p.rec.Clone(), nil
 }
 
 // Forward advances one step with external current x.
@@ -373,8 +366,6 @@ func (p *Population) ClearRecording() error {
 	if p.closed {
 		return lifgpu.ErrClosed
 	}
-	r := &p.rec
-	r.Start = p.step
-	r.SpikeSteps, r.SpikeIDs, r.Rate, r.TraceSteps, r.Traces = r.SpikeSteps[:0], r.SpikeIDs[:0], r.Rate[:0], r.TraceSteps[:0], r.Traces[:0]
+	p.rec.Reset(p.step)
 	return nil
 }

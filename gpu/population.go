@@ -853,6 +853,17 @@ func (p *Population) Counts(dst []uint32) error {
 	return p.readState(func(i int, s stateRec) { dst[i] = s.Cnt })
 }
 
+// State copies the whole state in one read-back (lifgpu.StateReader).
+func (p *Population) State() (lifgpu.State, error) {
+	n := p.m.N
+	st := lifgpu.State{Step: p.step, U: make([]float32, n), Ref: make([]int32, n), Counts: make([]uint32, n)}
+	err := p.readState(func(i int, s stateRec) { st.U[i], st.Ref[i], st.Counts[i] = s.U, s.Ref, s.Cnt })
+	if err != nil {
+		return lifgpu.State{}, err
+	}
+	return st, nil
+}
+
 // Spiked returns the neurons that spiked in the last step, ascending.
 func (p *Population) Spiked() ([]int32, error) {
 	if p.closed {
@@ -888,14 +899,7 @@ func (p *Population) Recording() (*lifgpu.Recording, error) {
 	if p.closed {
 		return nil, lifgpu.ErrClosed
 	}
-	r := p.rec
-	r.SpikeSteps = slices.Clone(r.SpikeSteps)
-	r.SpikeIDs = slices.Clone(r.SpikeIDs)
-	r.Rate = slices.Clone(r.Rate)
-	r.TraceIDs = slices.Clone(r.TraceIDs)
-	r.TraceSteps = slices.Clone(r.TraceSteps)
-	r.Traces = slices.Clone(r.Traces)
-	return &r, nil
+	return p.rec.Clone(), nil
 }
 
 // Restore sets the population's state (a checkpoint's) and clears the recording and
@@ -932,9 +936,7 @@ func (p *Population) ClearRecording() error {
 	if p.closed {
 		return lifgpu.ErrClosed
 	}
-	r := &p.rec
-	r.Start = p.step
-	r.SpikeSteps, r.SpikeIDs, r.Rate, r.TraceSteps, r.Traces = r.SpikeSteps[:0], r.SpikeIDs[:0], r.Rate[:0], r.TraceSteps[:0], r.Traces[:0]
+	p.rec.Reset(p.step)
 	return nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/lifgpu/lifgpu/internal/atomicfile"
+
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/npy"
 	"github.com/lifgpu/lifgpu/internal/plot"
@@ -231,27 +233,9 @@ func host() map[string]any {
 
 func mkdirParts(dir string) error { return os.MkdirAll(filepath.Join(dir, partsDir), 0o755) }
 
-// WriteFileAtomic writes data to a temporary file beside path and renames it.
+// WriteFileAtomic writes data to path atomically (see internal/atomicfile).
 func WriteFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

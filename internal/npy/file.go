@@ -2,12 +2,11 @@ package npy
 
 import (
 	"archive/zip"
-	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/lifgpu/lifgpu/internal/atomicfile"
 )
 
 // WriteNPY writes a to the .npy file at path atomically: into a temporary
@@ -63,49 +62,10 @@ func WriteNPZ(path string, arrays ...Array) error {
 	})
 }
 
-// atomicWrite calls write with a temporary file next to path and renames
-// it over path when write, sync and close all succeed.
-func atomicWrite(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("npy: %s: cannot create a temporary file in %s: %w; check that the folder exists and is writable", path, dir, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	// Small writes (headers, zip records) go through a buffer; large
-	// data chunks pass straight through bufio to the file.
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := write(bw); err != nil {
+// atomicWrite writes path through atomicfile.Write, with this package's error prefix.
+func atomicWrite(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("npy: %s: %w", path, unwrapPrefix(err))
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("npy: %s: writing: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("npy: %s: setting permissions of %s: %w", path, tmp, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("npy: %s: syncing to disk: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("npy: %s: closing: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("npy: %s: renaming the finished temporary file over it: %w", path, err)
-	}
-	// Make the rename durable; not all systems can sync a folder.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

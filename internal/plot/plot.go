@@ -1,13 +1,12 @@
 package plot
 
 import (
-	"bufio"
 	"fmt"
 	"image/color"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/lifgpu/lifgpu/internal/atomicfile"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -80,43 +79,10 @@ func render(path string, drawFn func(c draw.Canvas)) error {
 	})
 }
 
-// atomicWrite calls write with a temporary file next to path and renames
-// it over path when write, sync and close all succeed; on error it removes
-// the temporary file and leaves path as it was.
-func atomicWrite(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("plot: %s: cannot create a temporary file in %s: %w; check that the folder exists and is writable", path, dir, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := write(bw); err != nil {
-		return fmt.Errorf("plot: %s: encoding PNG: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("plot: %s: writing: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("plot: %s: setting permissions of %s: %w", path, tmp, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("plot: %s: syncing to disk: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("plot: %s: closing: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("plot: %s: renaming the finished temporary file over it: %w", path, err)
+// atomicWrite writes path through atomicfile.Write, with this package's error prefix.
+func atomicWrite(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
+		return fmt.Errorf("plot: %s: %w", path, err)
 	}
 	return nil
 }
