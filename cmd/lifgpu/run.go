@@ -30,10 +30,14 @@ type runFlags struct {
 
 // addSpecFlags registers the flags that pick and override a spec, shared by run and check.
 func addSpecFlags(fs *flag.FlagSet, f *runFlags) {
-	fs.StringVar(&f.config, "config", "", "spec file (TOML); without it, the built-in default spec")
+	fs.StringVar(&f.config, "config", "", "spec file (TOML); without it, the built-in spec")
 	fs.IntVar(&f.n, "n", 0, "number of neurons (overrides the spec)")
 	fs.IntVar(&f.steps, "steps", 0, "number of steps (overrides the spec)")
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed (overrides the spec)")
+}
+
+// addRunFlags registers the rest of run's flags.
+func addRunFlags(fs *flag.FlagSet, f *runFlags) {
 	fs.StringVar(&f.backend, "backend", "", "auto, cpu or gpu (overrides the spec)")
 	fs.StringVar(&f.out, "o", "lifgpu-out", "output folder")
 	fs.BoolVar(&f.force, "f", false, "write into the output folder even if it exists")
@@ -83,6 +87,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addSpecFlags(fs, &f)
+	addRunFlags(fs, &f)
 	fs.StringVar(&f.resume, "resume", "", "continue the run in this output folder from its last checkpoint")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
