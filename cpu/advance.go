@@ -29,10 +29,11 @@ type traced struct {
 	col int
 }
 
-// advance runs steps steps with the drive in p.e, in chunks of p.chunk steps. Each
-// worker owns a contiguous range of blocks; each block runs the whole chunk while it
-// sits in L1, then its spike masks are scanned.
-func (p *Population) advance(steps int) {
+// advance runs steps steps with the scheduled current sched (nil: none) and Forward's
+// x, in chunks of p.chunk steps. Each worker owns a contiguous range of blocks; each
+// block gets its drive, runs the whole chunk while it sits in L1, then its spike masks
+// are scanned.
+func (p *Population) advance(steps int, sched *lifgpu.Field32, x lifgpu.Field32) {
 	ranges := p.ranges()
 	outs := make([]workerOut, len(ranges))
 	traceBlocks := p.traceBlocks()
@@ -65,6 +66,7 @@ func (p *Population) advance(steps int) {
 						o.masks = make([]uint64, p.chunk*blockSize/64)
 					}
 					m16 := unsafeSlice((*uint16)(unsafe.Pointer(&o.masks[0])), 4*len(o.masks))
+					p.fillDrive(b, min(b+nb, p.n), sched, x)
 					blk := p.blockAt(b, nb, m16, k)
 					tr := traceBlocks[b]
 					if tr == nil && !random {

@@ -240,8 +240,7 @@ func (p *Population) Forward(x lifgpu.Values) error {
 		xf = lifgpu.Field32{Values: p.xbuf}
 	}
 	seg := p.m.Segments(p.step, 1)[0]
-	p.fillDrive(seg.Sched, xf)
-	p.advance(1)
+	p.advance(1, seg.Sched, xf)
 	return nil
 }
 
@@ -261,17 +260,16 @@ func (p *Population) Run(steps int) error {
 		return nil
 	}
 	for _, seg := range p.m.Segments(p.step, steps) {
-		p.fillDrive(seg.Sched, lifgpu.Field32{})
-		p.advance(int(seg.End - seg.Start))
+		p.advance(int(seg.End-seg.Start), seg.Sched, lifgpu.Field32{})
 	}
 	return nil
 }
 
-// fillDrive computes each neuron's input I = ((bias + sched) + x) for the coming steps
-// (x is 0 in Run) and, when no random term changes it every step, the constant drive
-// the kernels take (see drive). A pass per term, so that each loop is tight; both adds
-// are always made, as Model.Current makes them.
-func (p *Population) fillDrive(sched *lifgpu.Field32, x lifgpu.Field32) {
+// fillDrive computes the input I = ((bias + sched) + x) of neurons [lo, hi) (x is 0
+// in Run) and, when no random term changes it every step, the constant drive the
+// kernels take (see drive). A pass per term over a block that sits in L1, so that each
+// loop is tight; both adds are always made, as Model.Current makes them.
+func (p *Population) fillDrive(lo, hi int, sched *lifgpu.Field32, x lifgpu.Field32) {
 	m := p.m
 	dst := p.e
 	if m.HasRandom() {
@@ -281,25 +279,23 @@ func (p *Population) fillDrive(sched *lifgpu.Field32, x lifgpu.Field32) {
 	if sched != nil {
 		s = *sched
 	}
-	p.parallel(p.n, func(lo, hi int) {
-		I := dst[lo:hi]
-		m.Bias.Expand(I, lo)
-		addField(I, s, lo)
-		addField(I, x, lo)
-		if m.HasRandom() {
-			return
-		}
-		r := p.r[lo:hi]
+	I := dst[lo:hi]
+	m.Bias.Expand(I, lo)
+	addField(I, s, lo)
+	addField(I, x, lo)
+	if m.HasRandom() {
+		return
+	}
+	r := p.r[lo:hi]
+	for i := range I {
+		I[i] = float32(r[i] * I[i])
+	}
+	if m.Method == lifgpu.Exact {
+		uRest := p.uRest[lo:hi]
 		for i := range I {
-			I[i] = float32(r[i] * I[i])
+			I[i] = float32(uRest[i] + I[i])
 		}
-		if m.Method == lifgpu.Exact {
-			uRest := p.uRest[lo:hi]
-			for i := range I {
-				I[i] = float32(uRest[i] + I[i])
-			}
-		}
-	})
+	}
 }
 
 // addField adds f's values for neurons lo.. to dst, each sum rounded to float32.
