@@ -5,7 +5,6 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -15,6 +14,9 @@ type workerOut struct {
 	hist  []uint32 // spikes per step of the chunk
 	ev    []event  // spikes, by block, then step, then neuron
 	last  []int32  // spikes of the chunk's last step
+
+	// The block's drive e, and its input before the random terms (base).
+	e, base []float32
 
 	// Random input of one block at one step: draw words, Gaussian z, Poisson counts.
 	w0, w1 []uint32
@@ -33,7 +35,7 @@ type traced struct {
 // x, in chunks of p.chunk steps. Each worker owns a contiguous range of blocks; each
 // block gets its drive, runs the whole chunk while it sits in L1, then its spike masks
 // are scanned.
-func (p *Population) advance(steps int, sched *lifgpu.Field32, x lifgpu.Field32) {
+func (p *Population) advance(steps int, sched, x param[float32]) {
 	ranges := p.ranges()
 	outs := make([]workerOut, len(ranges))
 	traceBlocks := p.traceBlocks()
@@ -66,8 +68,15 @@ func (p *Population) advance(steps int, sched *lifgpu.Field32, x lifgpu.Field32)
 						o.masks = make([]uint64, p.chunk*blockSize/64)
 					}
 					m16 := unsafeSlice((*uint16)(unsafe.Pointer(&o.masks[0])), 4*len(o.masks))
-					p.fillDrive(b, min(b+nb, p.n), sched, x)
-					blk := p.blockAt(b, nb, m16, k)
+					if len(o.e) < blockSize {
+						o.e, o.base = make([]float32, blockSize), make([]float32, blockSize)
+					}
+					drive := o.e
+					if random {
+						drive = o.base
+					}
+					p.fillDrive(drive, b, min(b+nb, p.n), sched, x)
+					blk := p.blockAt(b, nb, m16, k, o.e)
 					tr := traceBlocks[b]
 					if tr == nil && !random {
 						p.step1(&blk)
@@ -114,10 +123,10 @@ func (o *workerOut) reset(k int) {
 	o.last = o.last[:0]
 }
 
-func (p *Population) blockAt(b, nb int, masks []uint16, k int) block {
+func (p *Population) blockAt(b, nb int, masks []uint16, k int, e []float32) block {
 	return block{
-		u: &p.u[b], ref: &p.ref[b], e: &p.e[b], alpha: &p.alpha[b], uRest: &p.uRest[b],
-		uReset: &p.uReset[b], uTh: &p.uTh[b], refSteps: &p.refSteps[b], masks: &masks[0],
+		u: &p.u[b], ref: &p.ref[b], e: &e[0], alpha: p.alpha.at(b), uRest: p.uRest.at(b),
+		uReset: p.uReset.at(b), uTh: p.uTh.at(b), refSteps: p.refSteps.at(b), masks: &masks[0],
 		n: nb, steps: k,
 	}
 }
@@ -218,7 +227,7 @@ func (p *Population) randomDrive(lo, hi int, s int64, o *workerOut) {
 		o.w0, o.w1 = make([]uint32, blockSize), make([]uint32, blockSize)
 		o.z, o.k = make([]float32, blockSize), make([]uint32, blockSize)
 	}
-	e, base := p.e[lo:hi], p.base[lo:hi]
+	e, base := o.e[:n], o.base[:n]
 	copy(e, base)
 	if m.HasNoise {
 		w0, w1, z := o.w0[:n], o.w1[:n], o.z[:n]
@@ -249,15 +258,5 @@ func (p *Population) randomDrive(lo, hi int, s int64, o *workerOut) {
 			}
 		}
 	}
-	// The drive, as drive computes it, a loop per operation.
-	r := p.r[lo:hi]
-	for j := range e {
-		e[j] = float32(r[j] * e[j])
-	}
-	if m.Method == lifgpu.Exact {
-		uRest := p.uRest[lo:hi]
-		for j := range e {
-			e[j] = float32(uRest[j] + e[j])
-		}
-	}
+	p.drive(e, lo)
 }

@@ -47,17 +47,15 @@ type Population struct {
 	ref    []int32
 	counts []uint32
 
-	// Per-neuron parameters, expanded and padded (pad neurons never spike).
-	alpha, uRest, uReset, uTh, r []float32
-	refSteps                     []int32
-	e                            []float32 // the drive of the current segment (or step)
-	base                         []float32 // ((bias + sched) + x), when random terms make e change each step
+	// Parameters as the kernels read them (see param).
+	alpha, uRest, uReset, uTh, r param[float32]
+	bias                         param[float32]
+	refSteps                     param[int32]
 	xbuf                         []float32 // Forward's per-neuron x in float32
 
 	step    int64
 	spiked  []int32
 	rec     lifgpu.Recording
-	traceAt map[int32]int // neuron -> column
 	closed  bool
 }
 
@@ -98,34 +96,17 @@ func NewModel(m *lifgpu.Model, opts Options) (*Population, error) {
 	p.u = make([]float32, np)
 	p.ref = make([]int32, np)
 	p.counts = make([]uint32, np)
-	p.alpha = make([]float32, np)
-	p.uRest = make([]float32, np)
-	p.uReset = make([]float32, np)
-	p.uTh = make([]float32, np)
-	p.r = make([]float32, np)
-	p.refSteps = make([]int32, np)
-	p.e = make([]float32, np)
-	if m.HasRandom() {
-		p.base = make([]float32, np)
-	}
 	n := m.N
 	m.U0.Expand(p.u[:n], 0)
-	m.Alpha.Expand(p.alpha[:n], 0)
-	m.URest.Expand(p.uRest[:n], 0)
-	m.UReset.Expand(p.uReset[:n], 0)
-	m.UTh.Expand(p.uTh[:n], 0)
-	m.R.Expand(p.r[:n], 0)
-	m.RefSteps.Expand(p.refSteps[:n], 0)
 	for i := n; i < np; i++ {
-		p.uTh[i] = float32(math.Inf(1))
+		p.u[i] = float32(math.NaN()) // pad neurons: NaN >= u_th is false, so they never spike
 	}
+	p.alpha, p.uRest, p.uReset = newParam(m.Alpha, n), newParam(m.URest, n), newParam(m.UReset, n)
+	p.uTh, p.r, p.bias = newParam(m.UTh, n), newParam(m.R, n), newParam(m.Bias, n)
+	p.refSteps = newParamI32(m.RefSteps, n)
 	p.rec = lifgpu.Recording{Dt: m.Dt, RecordSpike: m.Record.Spikes, RecordRate: m.Record.Rate}
-	if len(m.Record.Traces) > 0 {
-		p.traceAt = make(map[int32]int)
-		for k, id := range m.Record.Traces {
-			p.rec.TraceIDs = append(p.rec.TraceIDs, int32(id))
-			p.traceAt[int32(id)] = k
-		}
+	for _, id := range m.Record.Traces {
+		p.rec.TraceIDs = append(p.rec.TraceIDs, int32(id))
 	}
 	return p, nil
 }
@@ -155,7 +136,7 @@ func (p *Population) Kernel() string {
 // Close releases the population. It is safe to call twice.
 func (p *Population) Close() error {
 	p.closed = true
-	p.u, p.ref, p.counts, p.e, p.base = nil, nil, nil, nil, nil
+	p.u, p.ref, p.counts = nil, nil, nil
 	return nil
 }
 
@@ -227,7 +208,7 @@ func (p *Population) Forward(x lifgpu.Values) error {
 		p.referenceSteps(1, func(i int) float32 { return float32(x.At(min(i, x.Len()-1))) })
 		return nil
 	}
-	xf := lifgpu.Field32{Scalar: float32(x.ScalarValue())}
+	xf := newParam(lifgpu.Field32{Scalar: float32(x.ScalarValue())}, p.n)
 	if !x.IsScalar() {
 		if p.xbuf == nil {
 			p.xbuf = make([]float32, p.n)
@@ -237,10 +218,10 @@ func (p *Population) Forward(x lifgpu.Values) error {
 				p.xbuf[i] = float32(x.At(i))
 			}
 		})
-		xf = lifgpu.Field32{Values: p.xbuf}
+		xf = param[float32]{v: p.xbuf}
 	}
 	seg := p.m.Segments(p.step, 1)[0]
-	p.advance(1, seg.Sched, xf)
+	p.advance(1, schedParam(seg.Sched, p.n), xf)
 	return nil
 }
 
@@ -260,67 +241,58 @@ func (p *Population) Run(steps int) error {
 		return nil
 	}
 	for _, seg := range p.m.Segments(p.step, steps) {
-		p.advance(int(seg.End-seg.Start), seg.Sched, lifgpu.Field32{})
+		p.advance(int(seg.End-seg.Start), schedParam(seg.Sched, p.n), zeros)
 	}
 	return nil
 }
 
 // fillDrive computes the input I = ((bias + sched) + x) of neurons [lo, hi) (x is 0
-// in Run) and, when no random term changes it every step, the constant drive the
-// kernels take (see drive). A pass per term over a block that sits in L1, so that each
-// loop is tight; both adds are always made, as Model.Current makes them.
-func (p *Population) fillDrive(lo, hi int, sched *lifgpu.Field32, x lifgpu.Field32) {
-	m := p.m
-	dst := p.e
-	if m.HasRandom() {
-		dst = p.base
+// in Run) into dst and, unless random terms change it every step (then dst holds I),
+// the drive the kernels take: R*I for Euler, uRest + R*I for the exact method. One loop
+// over a block that sits in L1, each operation rounded on its own, in the contract's
+// order; scalars are read from a block's worth of copies (see param).
+func (p *Population) fillDrive(dst []float32, lo, hi int, sched, x param[float32]) {
+	I := dst[:hi-lo]
+	b, s, xs := p.bias.slice(lo, hi), sched.slice(lo, hi), x.slice(lo, hi)
+	b, s, xs = b[:len(I)], s[:len(I)], xs[:len(I)]
+	switch {
+	case p.m.HasRandom():
+		for i := range I {
+			I[i] = float32(float32(b[i]+s[i]) + xs[i])
+		}
+	case p.m.Method == lifgpu.Exact:
+		r, uRest := p.r.slice(lo, hi)[:len(I)], p.uRest.slice(lo, hi)[:len(I)]
+		for i := range I {
+			t := float32(float32(b[i]+s[i]) + xs[i])
+			t = float32(r[i] * t)
+			I[i] = float32(uRest[i] + t)
+		}
+	default:
+		r := p.r.slice(lo, hi)[:len(I)]
+		for i := range I {
+			t := float32(float32(b[i]+s[i]) + xs[i])
+			I[i] = float32(r[i] * t)
+		}
 	}
-	var s lifgpu.Field32
-	if sched != nil {
-		s = *sched
-	}
-	I := dst[lo:hi]
-	m.Bias.Expand(I, lo)
-	addField(I, s, lo)
-	addField(I, x, lo)
-	if m.HasRandom() {
-		return
-	}
-	r := p.r[lo:hi]
+}
+
+// drive turns inputs I of neurons lo.. into what the kernels take: R*I for Euler,
+// uRest + R*I for the exact method.
+func (p *Population) drive(I []float32, lo int) {
+	hi := lo + len(I)
+	r := p.r.slice(lo, hi)[:len(I)]
 	for i := range I {
 		I[i] = float32(r[i] * I[i])
 	}
-	if m.Method == lifgpu.Exact {
-		uRest := p.uRest[lo:hi]
+	if p.m.Method == lifgpu.Exact {
+		uRest := p.uRest.slice(lo, hi)[:len(I)]
 		for i := range I {
 			I[i] = float32(uRest[i] + I[i])
 		}
 	}
 }
 
-// addField adds f's values for neurons lo.. to dst, each sum rounded to float32.
-func addField(dst []float32, f lifgpu.Field32, lo int) {
-	if f.Values == nil {
-		for i := range dst {
-			dst[i] = float32(dst[i] + f.Scalar)
-		}
-		return
-	}
-	v := f.Values[lo : lo+len(dst)]
-	for i := range dst {
-		dst[i] = float32(dst[i] + v[i])
-	}
-}
 
-// drive is what the block kernels take for input I: R*I for Euler, uRest + R*I for the
-// exact method.
-func (p *Population) drive(i int, I float32) float32 {
-	e := float32(p.r[i] * I)
-	if p.m.Method == lifgpu.Exact {
-		e = float32(p.uRest[i] + e)
-	}
-	return e
-}
 
 // parallel splits [0, n) into one contiguous range per worker, in multiples of
 // blockSize, and waits for all.
@@ -364,4 +336,60 @@ func (p *Population) ClearRecording() error {
 	}
 	p.rec.Reset(p.step)
 	return nil
+}
+
+// param is a parameter as the block kernels read it: every neuron's value, or, when it
+// is one scalar for all, a block's worth of that value shared by every block, so that
+// a scalar costs the kernels no memory traffic (the block stays in L1).
+type param[T float32 | int32] struct {
+	v      []T
+	shared bool
+}
+
+func newParam(f lifgpu.Field32, n int) param[float32] {
+	if f.IsScalar() {
+		return param[float32]{v: slices.Repeat([]float32{f.Scalar}, blockSize), shared: true}
+	}
+	v := make([]float32, (n+63)/64*64)
+	copy(v, f.Values)
+	return param[float32]{v: v}
+}
+
+func newParamI32(f lifgpu.FieldI32, n int) param[int32] {
+	if f.IsScalar() {
+		return param[int32]{v: slices.Repeat([]int32{f.Scalar}, blockSize), shared: true}
+	}
+	v := make([]int32, (n+63)/64*64)
+	copy(v, f.Values)
+	return param[int32]{v: v}
+}
+
+// at points the kernels at the values of the block that starts at neuron b.
+func (q param[T]) at(b int) *T {
+	if q.shared {
+		return &q.v[0]
+	}
+	return &q.v[b]
+}
+
+// slice returns the values of neurons [lo, hi), hi-lo <= blockSize.
+func (q param[T]) slice(lo, hi int) []T {
+	if q.shared {
+		return q.v[:hi-lo]
+	}
+	return q.v[lo:hi]
+}
+
+// zeros is x in Run: a block of +0.
+var zeros = param[float32]{v: make([]float32, blockSize), shared: true}
+
+// schedParam is the scheduled current of a segment (0 before the first entry).
+func schedParam(sched *lifgpu.Field32, n int) param[float32] {
+	if sched == nil {
+		return zeros
+	}
+	if sched.IsScalar() {
+		return newParam(*sched, n)
+	}
+	return param[float32]{v: sched.Values}
 }
