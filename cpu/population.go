@@ -53,10 +53,10 @@ type Population struct {
 	refSteps                     param[int32]
 	xbuf                         []float32 // Forward's per-neuron x in float32
 
-	step    int64
-	spiked  []int32
-	rec     lifgpu.Recording
-	closed  bool
+	step   int64
+	spiked []int32
+	rec    lifgpu.Recording
+	closed bool
 }
 
 // New makes a CPU population from cfg.
@@ -291,8 +291,6 @@ func (p *Population) drive(I []float32, lo int) {
 		}
 	}
 }
-
-
 
 // parallel splits [0, n) into one contiguous range per worker, in multiples of
 // blockSize, and waits for all.
