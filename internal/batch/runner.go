@@ -101,29 +101,22 @@ func (r *runner) writePart() error {
 }
 
 // writeCheckpoint flushes what was recorded since the last part as a new part, then
-// writes the state as the checkpoint that names it, then clears the recording.
+// writes the state as the checkpoint that names it. The state is read first, so that a
+// population that cannot give it (a lost or torn GPU state) writes nothing.
 func (r *runner) writeCheckpoint() error {
-	rec, err := r.pop.Recording()
-	if err != nil {
-		return err
-	}
 	st, err := lifgpu.ReadState(r.pop)
 	if err != nil {
 		return err
 	}
-	if err := mkdirParts(r.job.Dir); err != nil {
+	if err := r.writePart(); err != nil {
 		return err
 	}
-	if err := writePart(r.job.Dir, r.parts+1, rec, r.model); err != nil {
+	if err := writeCheckpoint(filepath.Join(r.job.Dir, checkpointName), checkpoint{state: st, parts: r.parts, hash: r.hash}); err != nil {
 		return err
 	}
-	if err := writeCheckpoint(filepath.Join(r.job.Dir, checkpointName), checkpoint{state: st, parts: r.parts + 1, hash: r.hash}); err != nil {
-		return err
-	}
-	r.parts++
 	r.checkpoint = st.Step
 	r.job.log().Info("checkpoint", "step", st.Step, "part", r.parts)
-	return r.pop.ClearRecording()
+	return nil
 }
 
 // fault ends a run whose backend failed: if the population can still give its state
