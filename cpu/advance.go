@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"math/bits"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -178,23 +179,34 @@ func (p *Population) merge(outs []workerOut, s0 int64, k int) {
 	if !p.m.Record.Spikes {
 		return
 	}
-	off := make([]int, k)
+	// Where each worker's spikes of step j go: after every spike of the steps before
+	// j, and after the spikes of step j of the workers before it (lower neurons).
 	n := len(p.rec.SpikeSteps)
-	for j := range k {
-		off[j] = n
-		n += int(total[j])
-	}
-	base := len(p.rec.SpikeSteps)
-	p.rec.SpikeSteps = append(p.rec.SpikeSteps, make([]int32, n-base)...)
-	p.rec.SpikeIDs = append(p.rec.SpikeIDs, make([]int32, n-base)...)
+	offs := make([][]int, len(outs))
 	for w := range outs {
-		for _, e := range outs[w].ev {
-			at := off[e.j]
-			off[e.j]++
-			p.rec.SpikeSteps[at] = int32(s0) + e.j
-			p.rec.SpikeIDs[at] = e.i
+		offs[w] = make([]int, k)
+	}
+	for j := range k {
+		for w := range outs {
+			offs[w][j] = n
+			n += int(outs[w].hist[j])
 		}
 	}
+	p.rec.SpikeSteps = slices.Grow(p.rec.SpikeSteps, n-len(p.rec.SpikeSteps))[:n]
+	p.rec.SpikeIDs = slices.Grow(p.rec.SpikeIDs, n-len(p.rec.SpikeIDs))[:n]
+	var wg sync.WaitGroup
+	for w := range outs {
+		wg.Go(func() {
+			off, steps, ids := offs[w], p.rec.SpikeSteps, p.rec.SpikeIDs
+			for _, e := range outs[w].ev {
+				at := off[e.j]
+				off[e.j]++
+				steps[at] = int32(s0) + e.j
+				ids[at] = e.i
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // ranges splits the padded population into one range of whole blocks per worker.
