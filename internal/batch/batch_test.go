@@ -231,8 +231,8 @@ func TestPreflight(t *testing.T) {
 	memoryAvailable = func() (int64, error) { return 8 << 30, nil }
 	diskFree = func(string) (int64, error) { return 2 << 30, nil }
 	cases := []struct{ text, says string }{
-		// 2*10^9 neurons: about 97 GiB of state and parameters on the CPU.
-		{"n = 2000000000\nsteps = 10\nbackend = \"cpu\"\n", "GiB of memory (state and parameters 96.9 GiB"},
+		// 2*10^9 neurons: about 45 GiB of state and its copy on the CPU.
+		{"n = 2000000000\nsteps = 10\nbackend = \"cpu\"\n", "GiB of memory (state and parameters 44.7 GiB"},
 		// 2*10^9 steps of 10 traces: 89 GiB of traces to join at the end.
 		{"n = 10\nsteps = 2000000000\ncheckpoint_every = 1000\n[record]\ntraces = [0,1,2,3,4,5,6,7,8,9]\n", "of memory (state and parameters"},
 		// 10^8 steps of rate: 1.1 GiB in memory, 2.2 GiB on disk (final and parts).

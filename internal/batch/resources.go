@@ -28,21 +28,32 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 	if s.CheckpointEvery > 0 {
 		held = min(held, int64(s.CheckpointEvery))
 	}
-	// The CPU backend keeps 10 float32/int32 arrays per neuron (state, expanded
-	// parameters, drive); the GPU backend keeps them on the device (gpu.New checks its
-	// memory) and a chunk at a time on the host. Both: the model's per-neuron inputs, and
-	// a copy of the state when it is read for a checkpoint or state.npz.
-	perNeuron := int64(10*4 + 12)
-	if s.Backend == "gpu" {
-		perNeuron = 12
+	// Both backends: the model's per-neuron inputs, and a copy of the state (12 bytes a
+	// neuron) when it is read for a checkpoint or state.npz. The CPU backend also keeps
+	// the state (12 bytes) and, for the kernels, a copy of each per-neuron parameter (4
+	// bytes; scalars cost nothing); the GPU backend keeps those on the device (gpu.New
+	// checks its memory) and a chunk at a time on the host.
+	perNeuron := int64(12)
+	if s.Backend != "gpu" {
+		perNeuron += 12
 	}
 	for _, f := range []lifgpu.Field32{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias, m.NoiseMean, m.NoiseStd, m.PoissonWeight} {
 		if !f.IsScalar() {
 			perNeuron += 4
 		}
 	}
-	if m.HasRandom() && s.Backend != "gpu" {
+	if !m.RefSteps.IsScalar() {
 		perNeuron += 4
+	}
+	if s.Backend != "gpu" { // the kernels' copies
+		for _, f := range []lifgpu.Field32{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.Bias} {
+			if !f.IsScalar() {
+				perNeuron += 4
+			}
+		}
+		if !m.RefSteps.IsScalar() {
+			perNeuron += 4
+		}
 	}
 	var poisson int64
 	if m.HasPoisson {
