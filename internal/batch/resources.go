@@ -75,7 +75,7 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 	if m.Record.Rate {
 		joined += rate
 	}
-	joined += traces + 4*n
+	joined += traces // the counts come with the state copy
 	needs := Needs{Memory: perNeuron*n + poisson + max(memRec, joined)}
 	var final int64
 	if s.Record.State {
