@@ -69,8 +69,8 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 		traces = rows(steps) * (8 + 4*k)
 	}
 	memRec := rows(held)*4*k + 4*held
-	// At the end the parts are joined in memory: the whole rate and traces, and the
-	// spike counts.
+	// At the end the parts are joined in memory: the whole rate and traces (and the
+	// spike list, uncounted).
 	var joined int64
 	if m.Record.Rate {
 		joined += rate
