@@ -38,7 +38,10 @@ type traced struct {
 // are scanned.
 func (p *Population) advance(steps int, sched, x param[float32]) {
 	ranges := p.ranges()
-	outs := make([]workerOut, len(ranges))
+	if len(p.outs) != len(ranges) {
+		p.outs = make([]workerOut, len(ranges)) // kept: their buffers serve every call
+	}
+	outs := p.outs
 	traceBlocks := p.traceBlocks()
 	every := int64(p.m.Record.Every())
 	ncol := len(p.rec.TraceIDs)

@@ -52,6 +52,7 @@ type Population struct {
 	bias                         param[float32]
 	refSteps                     param[int32]
 	xbuf                         []float32 // Forward's per-neuron x in float32
+	outs                         []workerOut
 
 	step   int64
 	spiked []int32
@@ -208,7 +209,12 @@ func (p *Population) Forward(x lifgpu.Values) error {
 		p.referenceSteps(1, func(i int) float32 { return float32(x.At(min(i, x.Len()-1))) })
 		return nil
 	}
-	xf := newParam(lifgpu.Field32{Scalar: float32(x.ScalarValue())}, p.n)
+	xf := zeros
+	if x.IsScalar() && x.ScalarValue() != 0 {
+		xf = newParam(lifgpu.Field32{Scalar: float32(x.ScalarValue())}, p.n)
+	} else if x.IsScalar() && math.Signbit(x.ScalarValue()) {
+		xf = newParam(lifgpu.Field32{Scalar: float32(math.Copysign(0, -1))}, p.n) // -0 adds differently from +0
+	}
 	if !x.IsScalar() {
 		if p.xbuf == nil {
 			p.xbuf = make([]float32, p.n)
