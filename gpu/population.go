@@ -69,7 +69,8 @@ type Population struct {
 	traceBuf uint32
 	k        int // steps per fused dispatch now
 
-	lost bool // an injected fault took the context (Options.FaultLost)
+	lost    bool // an injected fault took the context (Options.FaultLost)
+	faulted bool // the injected fault has happened
 	// torn: a failure left the device state at no single step (some chunks advanced,
 	// others not, or an in-place dispatch half done), so it must not be read as a
 	// checkpoint.
@@ -414,10 +415,24 @@ func (p *Population) do(f func() error) error {
 	return p.ctx.th.call(f)
 }
 
+// broken refuses to step a population whose state a failure left unusable, until a
+// Restore replaces it.
+func (p *Population) broken() error {
+	switch {
+	case p.closed:
+		return lifgpu.ErrClosed
+	case p.lost:
+		return errors.New("gpu: the context was lost (injected fault): make a new population")
+	case p.torn:
+		return errors.New("gpu: a failed dispatch left the state between steps: Restore a checkpoint before stepping on")
+	}
+	return nil
+}
+
 // Forward advances one step with x added to the held input. One dispatch per chunk.
 func (p *Population) Forward(x lifgpu.Values) error {
-	if p.closed {
-		return lifgpu.ErrClosed
+	if err := p.broken(); err != nil {
+		return err
 	}
 	if err := lifgpu.CheckX(x, p.m.N); err != nil {
 		return err
@@ -441,8 +456,8 @@ func (p *Population) Forward(x lifgpu.Values) error {
 
 // Run advances steps steps with the held input, in fused dispatches.
 func (p *Population) Run(steps int) error {
-	if p.closed {
-		return lifgpu.ErrClosed
+	if err := p.broken(); err != nil {
+		return err
 	}
 	if err := lifgpu.CheckSteps(p.step, steps); err != nil {
 		return err
@@ -587,7 +602,15 @@ func (p *Population) adapt(k int, took time.Duration) {
 // reads the recordings back, and commits the new state. If the spike list overflowed,
 // nothing is committed: the buffer grows, or the work is split in two, and is done
 // again. No spike is lost.
-func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
+func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) (err error) {
+	issued := false
+	defer func() {
+		// In place, the first dispatch already advanced the state: after any error the
+		// state is at no single step.
+		if err != nil && issued && p.lay.stateCopies == 1 {
+			p.torn = true
+		}
+	}()
 	rec := p.m.Record
 	if rec.Spikes {
 		hdr := [2]uint32{0, uint32(p.spikeCap)}
@@ -665,6 +688,7 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
 			t0 = time.Now()
 		}
 		gl.DispatchCompute(uint32((c.n+wg-1)/wg), 1, 1)
+		issued = true
 		p.stats.dispatches++
 		ck("glDispatchCompute")
 		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
@@ -677,16 +701,13 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) error {
 			}
 		}
 	}
-	err := checkGL(fmt.Sprintf("dispatching steps %d..%d", s0, s0+int64(k)))
-	if err == nil && p.opts.FaultAfter > 0 && p.stats.dispatches > p.opts.FaultAfter {
-		// The test hook fails here, after the GL work, where a real error is found.
-		p.lost = p.opts.FaultLost
+	err = checkGL(fmt.Sprintf("dispatching steps %d..%d", s0, s0+int64(k)))
+	if err == nil && p.opts.FaultAfter > 0 && !p.faulted && p.stats.dispatches > p.opts.FaultAfter {
+		// The test hook fails here, once, after the GL work, where a real error is found.
+		p.faulted, p.lost = true, p.opts.FaultLost
 		err = fmt.Errorf("gpu: dispatching steps %d..%d: injected fault (Options.FaultAfter)", s0, s0+int64(k))
 	}
 	if err != nil {
-		if p.lay.stateCopies == 1 {
-			p.torn = true // in place: the state may be advanced in some chunks
-		}
 		return err
 	}
 
@@ -908,6 +929,9 @@ func (p *Population) Restore(st lifgpu.State) error {
 	if p.closed {
 		return lifgpu.ErrClosed
 	}
+	if p.lost {
+		return errors.New("gpu: the context was lost (injected fault): make a new population and Restore into it")
+	}
 	if err := st.Check(p.m.N); err != nil {
 		return err
 	}
@@ -927,6 +951,7 @@ func (p *Population) Restore(st lifgpu.State) error {
 		return err
 	}
 	p.step = st.Step
+	p.torn = false // the whole state is new
 	p.spiked, p.spikedValid = nil, true
 	return p.ClearRecording()
 }
