@@ -73,14 +73,16 @@ func Measure(f Factory, backend, mode string, method lifgpu.Method, n, steps, re
 			return row, err
 		}
 		row.Device = pop.Backend()
-		el, err := timeRun(pop, mode, min(steps, 10), steps)
+		// The warm-up (shader compile, first dispatch) is undone by restoring the initial
+		// state, so that the timed steps are steps 0..steps, like the baselines', and
+		// give the same spikes.
+		st0, err := lifgpu.ReadState(pop)
+		var el time.Duration
 		if err == nil {
-			c := make([]uint32, n)
-			err = pop.Counts(c)
-			row.Spikes = 0
-			for _, x := range c {
-				row.Spikes += uint64(x)
-			}
+			el, err = timeRun(pop, mode, min(steps, 10), steps, func() error { return pop.Restore(st0) })
+		}
+		if err == nil {
+			row.Spikes, err = totalSpikes(pop)
 		}
 		pop.Close()
 		if err != nil {
@@ -92,8 +94,20 @@ func Measure(f Factory, backend, mode string, method lifgpu.Method, n, steps, re
 	return row, nil
 }
 
-// timeRun warms pop up with warm steps (not timed), then times steps more.
-func timeRun(pop lifgpu.Population, mode string, warm, steps int) (time.Duration, error) {
+func totalSpikes(pop lifgpu.Population) (uint64, error) {
+	c := make([]uint32, pop.Len())
+	if err := pop.Counts(c); err != nil {
+		return 0, err
+	}
+	var t uint64
+	for _, x := range c {
+		t += uint64(x)
+	}
+	return t, nil
+}
+
+// timeRun warms pop up with warm steps (not timed), calls warmed, then times steps more.
+func timeRun(pop lifgpu.Population, mode string, warm, steps int, warmed func() error) (time.Duration, error) {
 	step := func(k int) error {
 		if mode != ModeForward {
 			return pop.Run(k)
@@ -107,6 +121,9 @@ func timeRun(pop lifgpu.Population, mode string, warm, steps int) (time.Duration
 		return nil
 	}
 	if err := step(warm); err != nil {
+		return 0, err
+	}
+	if err := warmed(); err != nil {
 		return 0, err
 	}
 	if _, err := pop.Spiked(); err != nil { // waits for the device

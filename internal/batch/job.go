@@ -157,12 +157,16 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if got := hex.EncodeToString(hash[:]); got != wantHash {
 		return nil, fmt.Errorf("the spec of %s (or a file it reads) changed since the run started: model hash %.12s, the job's is %.12s; rerun it instead of resuming", j.Dir, got, wantHash)
 	}
+	if _, err := os.Stat(filepath.Join(j.Dir, "run.json")); err == nil {
+		// run.json is written last, when every final file is complete: only the removal
+		// of the checkpoint and the parts may have been cut short.
+		os.Remove(filepath.Join(j.Dir, checkpointName))
+		os.RemoveAll(filepath.Join(j.Dir, partsDir))
+		return nil, fmt.Errorf("the run in %s is complete (run.json exists): nothing to resume", j.Dir)
+	}
 	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m.N)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if _, err := os.Stat(filepath.Join(j.Dir, "run.json")); err == nil {
-			return nil, fmt.Errorf("the run in %s is complete (run.json exists): nothing to resume", j.Dir)
-		}
 		ck = &checkpoint{} // killed before its first checkpoint: start again
 	case err != nil:
 		return nil, err

@@ -37,7 +37,11 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 		res.UpdatesPerS = float64(m.N) * float64(int64(r.spec.Steps)-r.resumedFrom) / wall.Seconds()
 	}
 	joined := map[string]map[string]npy.Array{}
+	recorded := map[string]bool{"spikes": m.Record.Spikes, "rate": m.Record.Rate, "traces": len(m.Record.Traces) > 0}
 	for _, kind := range partKinds {
+		if !recorded[kind] {
+			continue
+		}
 		a, err := joinParts(dir, kind, r.parts)
 		if err != nil {
 			return nil, err
@@ -86,13 +90,14 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 	return res, os.RemoveAll(filepath.Join(dir, partsDir))
 }
 
-// joinParts concatenates the arrays of parts 1..n of one kind; nil if there are none.
+// joinParts concatenates the arrays of parts 1..n of one recorded kind. A missing part
+// is an error: the run's files would lack a stretch of steps.
 func joinParts(dir, kind string, n int) (map[string]npy.Array, error) {
 	var out map[string]npy.Array
 	for k := 1; k <= n; k++ {
 		a, err := npy.ReadNPZ(partPath(dir, kind, k))
 		if errors.Is(err, fs.ErrNotExist) {
-			continue
+			return nil, fmt.Errorf("%s is missing, so the %s of a stretch of steps are lost: rerun the spec (the parts are written before each checkpoint and only removed at the end)", partPath(dir, kind, k), kind)
 		}
 		if err != nil {
 			return nil, err

@@ -76,7 +76,9 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 		joined += rate
 	}
 	joined += traces // the counts come with the state copy
-	needs := Needs{Memory: perNeuron*n + poisson + max(memRec, joined)}
+	// The population's recording buffers keep their capacity, and a part is written from
+	// a copy: held twice; at the end the joined arrays come on top.
+	needs := Needs{Memory: perNeuron*n + poisson + 2*memRec + joined}
 	var final int64
 	if s.Record.State {
 		final += 8 * n
@@ -84,7 +86,8 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 	if m.Record.Spikes {
 		final += 4 * n
 	}
-	checkpoint := 12 * n
+	// A checkpoint is written beside the one it replaces, then renamed over it: two at once.
+	checkpoint := 2 * 12 * n
 	needs.Disk = final + 2*(rate+traces) + checkpoint
 	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s, joined at the end %s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
 		HumanBytes(perNeuron*n+poisson), HumanBytes(memRec), HumanBytes(joined), HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
