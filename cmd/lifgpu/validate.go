@@ -33,7 +33,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	need := batch.Estimate(s, m)
+	need := batch.Estimate(s, m, false)
 	fmt.Fprintf(stdout, "%s: ok (%d neurons, %d steps of %g ms, method %s, backend %s)\n", fs.Arg(0), cfg.N, s.Steps, m.Dt, m.Method, cmp.Or(s.Backend, "auto"))
 	fmt.Fprintf(stdout, "needs about %s of memory and %s of disk, plus 12 bytes a spike recorded (%s)\n", batch.HumanBytes(need.Memory), batch.HumanBytes(need.Disk), need.Detail)
 	return nil

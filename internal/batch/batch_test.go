@@ -233,8 +233,8 @@ func TestPreflight(t *testing.T) {
 	cases := []struct{ text, says string }{
 		// 2*10^9 neurons: about 45 GiB of state and its copy on the CPU.
 		{"n = 2000000000\nsteps = 10\nbackend = \"cpu\"\n", "GiB of memory (state and parameters 44.7 GiB"},
-		// 2*10^9 steps of 10 traces: 89 GiB of traces to join at the end.
-		{"n = 10\nsteps = 2000000000\ncheckpoint_every = 1000\n[record]\ntraces = [0,1,2,3,4,5,6,7,8,9]\n", "of memory (state and parameters"},
+		// 2*10^9 steps without checkpoints: 10 traces held in memory, 75 GiB.
+		{"n = 10\nsteps = 2000000000\n[record]\ntraces = [0,1,2,3,4,5,6,7,8,9]\n", "of memory (state and parameters"},
 		// 10^8 steps of rate: 1.1 GiB in memory, 2.2 GiB on disk (final and parts).
 		{"n = 10\nsteps = 100000000\ncheckpoint_every = 100000\n[record]\nrate = true\n", "on disk for"},
 	}

@@ -84,7 +84,7 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Preflight(s, m, j.Dir); err != nil {
+	if err := Preflight(s, m, j.Dir, j.Plot); err != nil {
 		return nil, err
 	}
 	if err := prepareOut(j.Dir, j.Force); err != nil {
@@ -150,7 +150,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Preflight(s, m, j.Dir); err != nil {
+	if err := Preflight(s, m, j.Dir, j.Plot); err != nil {
 		return nil, err
 	}
 	hash := m.Hash()

@@ -36,47 +36,69 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 		res.MeanRateHz = float64(res.Spikes) / (float64(m.N) * float64(r.spec.Steps) * m.Dt / 1000)
 		res.UpdatesPerS = float64(m.N) * float64(int64(r.spec.Steps)-r.resumedFrom) / wall.Seconds()
 	}
-	joined := map[string]map[string]npy.Array{}
-	recorded := map[string]bool{"spikes": m.Record.Spikes, "rate": m.Record.Rate, "traces": len(m.Record.Traces) > 0}
-	for _, kind := range partKinds {
-		if !recorded[kind] {
-			continue
-		}
-		a, err := joinParts(dir, kind, r.parts)
-		if err != nil {
-			return nil, err
-		}
-		joined[kind] = a
-	}
-	write := func(name string, arrays ...npy.Array) error {
-		if err := npy.WriteNPZ(filepath.Join(dir, name), arrays...); err != nil {
+	// The final files are written from the parts a part at a time: however long the
+	// run, no recording is ever in memory whole (only -plot joins them).
+	write := func(name string, arrays ...npy.Pieces) error {
+		if err := npy.WriteNPZPieces(filepath.Join(dir, name), arrays...); err != nil {
 			return err
 		}
 		res.Files = append(res.Files, name)
 		return nil
 	}
-	if s := joined["spikes"]; s != nil {
-		if err := write("spikes.npz", s["t"], s["i"], npy.Array{Name: "count", Data: st.Counts}); err != nil {
+	var err2 error // the first error of piece
+	piece := func(kind, name string, like any, tail ...int) npy.Pieces {
+		p, err := r.partsArray(kind, name, like, tail)
+		if err != nil && err2 == nil {
+			err2 = err
+		}
+		return p
+	}
+	if m.Record.Spikes {
+		t, i := piece("spikes", "t", []float64(nil)), piece("spikes", "i", []int32(nil))
+		if err2 != nil {
+			return nil, err2
+		}
+		if err := write("spikes.npz", t, i, npy.Whole(npy.Array{Name: "count", Data: st.Counts})); err != nil {
 			return nil, err
 		}
 	}
-	if s := joined["rate"]; s != nil {
-		if err := write("rate.npz", s["t"], s["count"]); err != nil {
+	if m.Record.Rate {
+		t, c := piece("rate", "t", []float64(nil)), piece("rate", "count", []uint32(nil))
+		if err2 != nil {
+			return nil, err2
+		}
+		if err := write("rate.npz", t, c); err != nil {
 			return nil, err
 		}
 	}
-	if s := joined["traces"]; s != nil {
-		if err := write("traces.npz", s["t"], s["v"], s["neuron_ids"]); err != nil {
+	if k := len(m.Record.Traces); k > 0 {
+		ids := make([]int32, k)
+		for c, id := range m.Record.Traces {
+			ids[c] = int32(id)
+		}
+		t, v := piece("traces", "t", []float64(nil)), piece("traces", "v", []float32(nil), k)
+		if err2 != nil {
+			return nil, err2
+		}
+		if err := write("traces.npz", t, v, npy.Whole(npy.Array{Name: "neuron_ids", Data: ids})); err != nil {
 			return nil, err
 		}
 	}
 	if r.spec.Record.State {
-		if err := write("state.npz", npy.Array{Name: "u", Data: st.U}, npy.Array{Name: "ref", Data: st.Ref},
-			npy.Array{Name: "step", Data: []int64{st.Step}, Shape: []int{}}); err != nil {
+		if err := write("state.npz", npy.Whole(npy.Array{Name: "u", Data: st.U}), npy.Whole(npy.Array{Name: "ref", Data: st.Ref}),
+			npy.Whole(npy.Array{Name: "step", Data: []int64{st.Step}, Shape: []int{}})); err != nil {
 			return nil, err
 		}
 	}
 	if r.job.Plot {
+		joined := map[string]map[string]npy.Array{}
+		for _, kind := range partKinds {
+			if a, err := joinParts(dir, kind, r.parts); err != nil {
+				return nil, err
+			} else if a != nil {
+				joined[kind] = a
+			}
+		}
 		if err := r.plots(res, joined); err != nil {
 			return nil, err
 		}
@@ -88,6 +110,47 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 		return nil, err
 	}
 	return res, os.RemoveAll(filepath.Join(dir, partsDir))
+}
+
+// partsArray is array name of the parts of kind as one array to write a part at a
+// time: a first pass reads the parts' lengths (a missing part is an error), the
+// writer reads them again. tail are the dimensions after the first (the traces' k).
+func (r *runner) partsArray(kind, name string, like any, tail []int) (npy.Pieces, error) {
+	dir := r.job.Dir
+	read := func(k int) (npy.Array, error) {
+		a, err := npy.ReadNPZ(partPath(dir, kind, k))
+		if errors.Is(err, fs.ErrNotExist) {
+			return npy.Array{}, fmt.Errorf("%s is missing, so the %s of a stretch of steps are lost: rerun the spec (the parts are written before each checkpoint and only removed at the end)", partPath(dir, kind, k), kind)
+		}
+		if err != nil {
+			return npy.Array{}, err
+		}
+		x, ok := a[name]
+		if !ok || len(x.Shape) != 1+len(tail) {
+			return npy.Array{}, fmt.Errorf("%s has no array %s of %d dimensions: rerun the spec", partPath(dir, kind, k), name, 1+len(tail))
+		}
+		return x, nil
+	}
+	rows := 0
+	for k := 1; k <= r.parts; k++ {
+		x, err := read(k)
+		if err != nil {
+			return npy.Pieces{}, err
+		}
+		rows += x.Shape[0]
+	}
+	return npy.Pieces{Name: name, Shape: append([]int{rows}, tail...), Like: like, Each: func(emit func(any) error) error {
+		for k := 1; k <= r.parts; k++ {
+			x, err := read(k)
+			if err != nil {
+				return err
+			}
+			if err := emit(x.Data); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}, nil
 }
 
 // joinParts concatenates the arrays of parts 1..n of one recorded kind. A missing part

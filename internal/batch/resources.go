@@ -21,8 +21,9 @@ type Needs struct {
 	Detail string
 }
 
-// Estimate returns what running s (resolved into m) needs.
-func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
+// Estimate returns what running s (resolved into m) needs; plot: the figures are drawn,
+// which joins every recording in memory.
+func Estimate(s *spec.Spec, m *lifgpu.Model, plot bool) Needs {
 	n, steps := int64(m.N), int64(s.Steps)
 	held := steps // steps whose recordings are held in memory at once
 	if s.CheckpointEvery > 0 {
@@ -69,13 +70,15 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 		traces = rows(steps) * (8 + 4*k)
 	}
 	memRec := rows(held)*4*k + 4*held
-	// At the end the parts are joined in memory: the whole rate and traces (and the
-	// spike list, uncounted).
+	// The final files are written a part at a time; only the figures join the whole rate
+	// and traces (and the spike list, uncounted) in memory.
 	var joined int64
-	if m.Record.Rate {
-		joined += rate
+	if plot {
+		if m.Record.Rate {
+			joined += rate
+		}
+		joined += traces
 	}
-	joined += traces // the counts come with the state copy
 	// The population's recording buffers keep their capacity, and a part is written from
 	// a copy: held twice; at the end the joined arrays come on top.
 	needs := Needs{Memory: perNeuron*n + poisson + 2*memRec + joined}
@@ -89,15 +92,15 @@ func Estimate(s *spec.Spec, m *lifgpu.Model) Needs {
 	// A checkpoint is written beside the one it replaces, then renamed over it: two at once.
 	checkpoint := 2 * 12 * n
 	needs.Disk = final + 2*(rate+traces) + checkpoint
-	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s, joined at the end %s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
+	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s, joined for the figures %s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
 		HumanBytes(perNeuron*n+poisson), HumanBytes(memRec), HumanBytes(joined), HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
 	return needs
 }
 
 // Preflight refuses a run that would not fit in memory or on the disk of dir, naming
 // the numbers.
-func Preflight(s *spec.Spec, m *lifgpu.Model, dir string) error {
-	need := Estimate(s, m)
+func Preflight(s *spec.Spec, m *lifgpu.Model, dir string, plot bool) error {
+	need := Estimate(s, m, plot)
 	if avail, err := memoryAvailable(); err == nil && need.Memory > avail {
 		return fmt.Errorf("the run needs about %s of memory (%s), %s is available: lower n, record fewer traces, a larger trace_every or fewer steps",
 			HumanBytes(need.Memory), need.Detail, HumanBytes(avail))
