@@ -1,6 +1,8 @@
 # lifgpu: the two commands a new user needs are `make run` and `make test`.
 GO      ?= go
-TAGS    ?= egl
+# The GPU backend needs the EGL headers (libegl-dev); without them the build is CPU-only
+# and says so when -backend gpu is asked for.
+TAGS    ?= $(if $(wildcard /usr/include/EGL/egl.h),egl,)
 BIN     := bin/lifgpu
 GOFLAGS_BUILD := -tags '$(TAGS)'
 
