@@ -401,7 +401,9 @@ func (p *Population) StepCount() int64 { return p.step }
 func (p *Population) Backend() string {
 	d := p.ctx.dev
 	v, _, _ := strings.Cut(d.Version, " ")
-	return fmt.Sprintf("gpu (%s, OpenGL %s core)", d.Renderer, v)
+	// The device memory its buffers take (as planned before allocating; the spike list
+	// may grow), so that run.json and the summary say what a run used.
+	return fmt.Sprintf("gpu (%s, OpenGL %s core, %s of device buffers)", d.Renderer, v, mib(p.plan.bytes()))
 }
 
 // Device describes the device the population runs on.
