@@ -263,22 +263,11 @@ func (p *Population) fillDrive(dst []float32, lo, hi int, sched, x param[float32
 	b, s, xs = b[:len(I)], s[:len(I)], xs[:len(I)]
 	switch {
 	case p.m.HasRandom():
-		for i := range I {
-			I[i] = float32(float32(b[i]+s[i]) + xs[i])
-		}
+		driveInput(I, b, s, xs)
 	case p.m.Method == lifgpu.Exact:
-		r, uRest := p.r.slice(lo, hi)[:len(I)], p.uRest.slice(lo, hi)[:len(I)]
-		for i := range I {
-			t := float32(float32(b[i]+s[i]) + xs[i])
-			t = float32(r[i] * t)
-			I[i] = float32(uRest[i] + t)
-		}
+		driveExact(I, b, s, xs, p.r.slice(lo, hi)[:len(I)], p.uRest.slice(lo, hi)[:len(I)])
 	default:
-		r := p.r.slice(lo, hi)[:len(I)]
-		for i := range I {
-			t := float32(float32(b[i]+s[i]) + xs[i])
-			I[i] = float32(r[i] * t)
-		}
+		driveEuler(I, b, s, xs, p.r.slice(lo, hi)[:len(I)])
 	}
 }
 

@@ -1,0 +1,58 @@
+package cpu
+
+// Drive loops of fillDrive: for a block of neurons, the input I = ((b + s) + x) and,
+// unless random terms change it every step, the drive the kernels take: R*I for Euler,
+// uRest + R*I for the exact method. Every float32 operation is rounded on its own (the
+// explicit conversions forbid fused multiply-adds) and written in the contract's operand
+// order. dst sets the length; the other slices must hold at least len(dst) values (the
+// assembly versions do not check).
+//
+// Architecture files prepend faster versions to driveSets in init and point driveEuler,
+// driveExact and driveInput at the first; the versions give the same bits (up to which
+// NaN payload survives when two operands are NaNs: see drive_amd64.s).
+
+// driveEulerGo sets dst[i] = r[i] * ((b[i] + s[i]) + x[i]).
+func driveEulerGo(dst, b, s, x, r []float32) {
+	b, s, x, r = b[:len(dst)], s[:len(dst)], x[:len(dst)], r[:len(dst)]
+	for i := range dst {
+		t := float32(float32(b[i]+s[i]) + x[i])
+		dst[i] = float32(r[i] * t)
+	}
+}
+
+// driveExactGo sets dst[i] = uRest[i] + r[i] * ((b[i] + s[i]) + x[i]).
+func driveExactGo(dst, b, s, x, r, uRest []float32) {
+	b, s, x, r, uRest = b[:len(dst)], s[:len(dst)], x[:len(dst)], r[:len(dst)], uRest[:len(dst)]
+	for i := range dst {
+		t := float32(float32(b[i]+s[i]) + x[i])
+		t = float32(r[i] * t)
+		dst[i] = float32(uRest[i] + t)
+	}
+}
+
+// inputGo sets dst[i] = (b[i] + s[i]) + x[i].
+func inputGo(dst, b, s, x []float32) {
+	b, s, x = b[:len(dst)], s[:len(dst)], x[:len(dst)]
+	for i := range dst {
+		dst[i] = float32(float32(b[i]+s[i]) + x[i])
+	}
+}
+
+// driveSet is one implementation of the three drive loops.
+type driveSet struct {
+	name  string
+	euler func(dst, b, s, x, r []float32)
+	exact func(dst, b, s, x, r, uRest []float32)
+	input func(dst, b, s, x []float32)
+}
+
+// driveSets lists the drive loops this machine can run, fastest first; the portable set
+// is always last.
+var driveSets = []driveSet{{name: "go", euler: driveEulerGo, exact: driveExactGo, input: inputGo}}
+
+// The drive loops fillDrive calls: the fastest of driveSets (set in init on amd64).
+var (
+	driveEuler = driveEulerGo
+	driveExact = driveExactGo
+	driveInput = inputGo
+)
