@@ -277,3 +277,15 @@ func TestBuiltinTooLarge(t *testing.T) {
 		t.Errorf("huge built-in spec: %v", err)
 	}
 }
+
+// TestBackendFails: a backend that cannot start leaves no output folder behind.
+func TestBackendFails(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	refuse := func(string, lifgpu.Config) (lifgpu.Population, error) { return nil, lifgpu.ErrNoGPU }
+	if _, err := Start(context.Background(), Job{Recipe: recipeIn(t, "n = 10\nsteps = 5\n"), Dir: dir, New: refuse}); !errors.Is(err, lifgpu.ErrNoGPU) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("a run whose backend failed left %s", dir)
+	}
+}

@@ -87,7 +87,16 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err := Preflight(s, m, j.Dir, j.Plot); err != nil {
 		return nil, err
 	}
-	if err := prepareOut(j.Dir, j.Force); err != nil {
+	if err := checkOut(j.Dir, j.Force); err != nil {
+		return nil, err
+	}
+	// The population first: a backend that cannot start leaves no folder behind.
+	pop, err := j.newPopulation(s, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer pop.Close()
+	if err := os.MkdirAll(j.Dir, 0o755); err != nil {
 		return nil, err
 	}
 	hash := m.Hash()
@@ -110,11 +119,6 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err := WriteFileAtomic(filepath.Join(j.Dir, jobName), append(b, '\n')); err != nil {
 		return nil, err
 	}
-	pop, err := j.newPopulation(s, cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer pop.Close()
 	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop}
 	return r.run(ctx)
 }
@@ -213,8 +217,8 @@ func (j Job) log() *slog.Logger {
 	return j.Logger
 }
 
-// prepareOut makes the output folder, refusing an existing one without force.
-func prepareOut(dir string, force bool) error {
+// checkOut refuses an existing output folder without force.
+func checkOut(dir string, force bool) error {
 	st, err := os.Stat(dir)
 	switch {
 	case err == nil && !st.IsDir():
@@ -224,7 +228,7 @@ func prepareOut(dir string, force bool) error {
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return err
 	}
-	return os.MkdirAll(dir, 0o755)
+	return nil
 }
 
 // cleanParts removes parts numbered above keep (written after the last checkpoint)
