@@ -24,7 +24,7 @@ printf '%-40s %14.3g %10s %10s\n' "c-ref/step" "$cs" 1.00 "$(awk "BEGIN{printf \
 printf '%-40s %14.3g %10s %10s\n' "c-ref/blocked" "$cb" "$(awk "BEGIN{printf \"%.2f\", $cb/$cs}")" 1.00
 if [ -f "$gobench" ]; then
   grep 'neuron-updates/s' "$gobench" | while read -r name _ rest; do
-    v=$(echo "$rest" | sed -n 's/.* \([0-9.e+]*\) neuron-updates\/s.*/\1/p')
+    v=$(echo "$rest" | sed -n 's/.*[[:space:]]\([0-9.e+]*\) neuron-updates\/s.*/\1/p')
     [ -n "$v" ] && printf '%-40s %14.3g %10.2f %10.2f\n' "lifgpu/${name#Benchmark}" "$v" "$(awk "BEGIN{print $v/$cs}")" "$(awk "BEGIN{print $v/$cb}")"
   done
 fi
