@@ -47,7 +47,7 @@ benchcmp:
 	sh bench/benchcmp.sh $(OLD) $(NEW)
 
 lint:
-	gofmt -l . | tee /dev/stderr | (! read)
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(GOFLAGS_BUILD) ./...
 
 clean:
