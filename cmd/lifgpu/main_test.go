@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -159,5 +160,71 @@ func TestRunBadFlags(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "a")); err == nil {
 		t.Error("a refused run made its output folder")
+	}
+}
+
+// TestBench runs lifgpu bench small, with the C reference beside it when gcc and the
+// baselines are here, and checks the JSON rows and the figure.
+func TestBench(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "b.json")
+	code, stdout, errs := run(t, "bench", "-backend", "cpu", "-n", "3000,20000", "-steps", "50", "-reps", "1",
+		"-modes", "run,run+spikes,forward,run+noise", "-json", out, "-plot", filepath.Join(dir, "b.png"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []struct {
+		Name        string  `json:"name"`
+		N           int     `json:"n"`
+		Steps       int     `json:"steps"`
+		UpdatesPerS float64 `json:"updates_per_s"`
+		Spikes      uint64  `json:"spikes"`
+		Baseline    string  `json:"baseline"`
+		Ratio       float64 `json:"ratio"`
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &rows); err != nil {
+		t.Fatal(err)
+	}
+	spikes := map[string]uint64{}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.Name] = true
+		if r.Name == "lifgpu/cpu/first-step" {
+			continue
+		}
+		if r.UpdatesPerS <= 0 || r.Steps != 50 || (r.N != 3000 && r.N != 20000) {
+			t.Errorf("row %+v", r)
+		}
+		if r.Name == "lifgpu/cpu/run+noise" && (r.Baseline != "lifgpu/cpu/run" || r.Ratio <= 0) {
+			t.Errorf("noise row without its plain-run ratio: %+v", r)
+		}
+		if r.Name == "c-ref/blocked" || r.Name == "lifgpu/cpu/run" || r.Name == "lifgpu/cpu/forward" {
+			key := fmt.Sprint(r.N)
+			if s, ok := spikes[key]; ok && s != r.Spikes {
+				t.Errorf("%s at n=%d: %d spikes, another row %d: the rows must run the same steps", r.Name, r.N, r.Spikes, s)
+			}
+			spikes[key] = r.Spikes
+		}
+	}
+	for _, want := range []string{"lifgpu/cpu/run", "lifgpu/cpu/run+spikes", "lifgpu/cpu/forward", "lifgpu/cpu/run+noise"} {
+		if !seen[want] {
+			t.Errorf("no row %s", want)
+		}
+	}
+	if seen["c-ref/blocked"] && !strings.Contains(stdout, "x c-ref/blocked") {
+		t.Errorf("no ratio to the C reference printed:\n%s", stdout)
+	}
+	if !seen["c-ref/blocked"] {
+		t.Logf("C reference not run here: %s", errs)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "b.png")); err != nil || st.Size() == 0 {
+		t.Errorf("-plot: %v", err)
+	}
+	if code, _, _ := run(t, "bench", "-modes", "warp"); code == 0 {
+		t.Error("an unknown mode was accepted")
 	}
 }
