@@ -86,7 +86,6 @@ type Population struct {
 	// Host side of the recording.
 	rec     lifgpu.Recording
 	pending []uint64 // this call's spikes, step<<32 | id, sorted at the end of the call
-	traceOf []int    // column of each trace id in rec order
 
 	spiked      []int32
 	spikedValid bool

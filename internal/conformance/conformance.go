@@ -225,9 +225,7 @@ func RandomConfig(rng *rand.Rand, maxN, maxSteps int) lifgpu.Config {
 	cfg.Record.Spikes = rng.IntN(4) != 0
 	cfg.Record.Rate = rng.IntN(2) == 0
 	if rng.IntN(2) == 0 {
-		for _, i := range rng.Perm(n)[:min(n, 1+rng.IntN(5))] {
-			cfg.Record.Traces = append(cfg.Record.Traces, i)
-		}
+		cfg.Record.Traces = append(cfg.Record.Traces, rng.Perm(n)[:min(n, 1+rng.IntN(5))]...)
 		cfg.Record.TraceEvery = rng.IntN(4)
 	}
 	return cfg

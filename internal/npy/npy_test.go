@@ -22,7 +22,7 @@ import (
 func samples() []npy.Array {
 	nan32 := math.Float32frombits(0x7fc00001) // a NaN with a payload
 	return []npy.Array{
-		{Name: "f4", Data: []float32{0, -0.0, 1.5, -2.25, float32(math.Inf(1)), float32(math.Inf(-1)), nan32, math.MaxFloat32, math.SmallestNonzeroFloat32}},
+		{Name: "f4", Data: []float32{0, float32(math.Copysign(0, -1)), 1.5, -2.25, float32(math.Inf(1)), float32(math.Inf(-1)), nan32, math.MaxFloat32, math.SmallestNonzeroFloat32}},
 		{Name: "f8", Data: []float64{0, math.Copysign(0, -1), math.Pi, math.Inf(-1), math.Float64frombits(0x7ff8000000000123), math.MaxFloat64, 5e-324}},
 		{Name: "i4", Data: []int32{0, 1, -1, math.MaxInt32, math.MinInt32}},
 		{Name: "u4", Data: []uint32{0, 1, math.MaxUint32, 0xdeadbeef}},
