@@ -49,6 +49,7 @@ benchcmp:
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(GOFLAGS_BUILD) ./...
+	$(GO) tool staticcheck $(GOFLAGS_BUILD) ./...
 
 clean:
 	rm -rf bin lifgpu-out
