@@ -126,14 +126,6 @@ func (p *Population) Backend() string {
 	return fmt.Sprintf("cpu (%s, %d workers)", p.kern.name, p.workers)
 }
 
-// Kernel is the name of the block kernel in use ("reference" for the plain loop).
-func (p *Population) Kernel() string {
-	if p.ref0 {
-		return "reference"
-	}
-	return p.kern.name
-}
-
 // Close releases the population. It is safe to call twice.
 func (p *Population) Close() error {
 	p.closed = true
@@ -339,22 +331,19 @@ type param[T float32 | int32] struct {
 	shared bool
 }
 
-func newParam(f lifgpu.Field32, n int) param[float32] {
-	if f.IsScalar() {
-		return param[float32]{v: slices.Repeat([]float32{f.Scalar}, blockSize), shared: true}
-	}
-	v := make([]float32, (n+63)/64*64)
-	copy(v, f.Values)
-	return param[float32]{v: v}
-}
+func newParam(f lifgpu.Field32, n int) param[float32] { return makeParam(f.Scalar, f.Values, n) }
 
-func newParamI32(f lifgpu.FieldI32, n int) param[int32] {
-	if f.IsScalar() {
-		return param[int32]{v: slices.Repeat([]int32{f.Scalar}, blockSize), shared: true}
+func newParamI32(f lifgpu.FieldI32, n int) param[int32] { return makeParam(f.Scalar, f.Values, n) }
+
+// makeParam is a shared block of scalar when values is nil, else values padded to a
+// multiple of 64 neurons.
+func makeParam[T float32 | int32](scalar T, values []T, n int) param[T] {
+	if values == nil {
+		return param[T]{v: slices.Repeat([]T{scalar}, blockSize), shared: true}
 	}
-	v := make([]int32, (n+63)/64*64)
-	copy(v, f.Values)
-	return param[int32]{v: v}
+	v := make([]T, (n+63)/64*64)
+	copy(v, values)
+	return param[T]{v: v}
 }
 
 // at points the kernels at the values of the block that starts at neuron b.

@@ -113,31 +113,42 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 }
 
 // partsArray is array name of the parts of kind as one array to write a part at a
-// time: a first pass reads the parts' lengths (a missing part is an error), the
-// writer reads them again. tail are the dimensions after the first (the traces' k).
+// time: a first pass reads the parts' headers for their lengths (a missing part is an
+// error), the writer then reads each part's data once. tail are the dimensions after the first (the traces' k).
 func (r *runner) partsArray(kind, name string, like any, tail []int) (npy.Pieces, error) {
 	dir := r.job.Dir
+	missing := func(k int, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s is missing, so the %s of a stretch of steps are lost: rerun the spec (the parts are written before each checkpoint and only removed at the end)", partPath(dir, kind, k), kind)
+		}
+		return err
+	}
+	badShape := func(k int) error {
+		return fmt.Errorf("%s has no array %s of %d dimensions: rerun the spec", partPath(dir, kind, k), name, 1+len(tail))
+	}
 	read := func(k int) (npy.Array, error) {
 		a, err := npy.ReadNPZ(partPath(dir, kind, k))
-		if errors.Is(err, fs.ErrNotExist) {
-			return npy.Array{}, fmt.Errorf("%s is missing, so the %s of a stretch of steps are lost: rerun the spec (the parts are written before each checkpoint and only removed at the end)", partPath(dir, kind, k), kind)
-		}
 		if err != nil {
-			return npy.Array{}, err
+			return npy.Array{}, missing(k, err)
 		}
 		x, ok := a[name]
 		if !ok || len(x.Shape) != 1+len(tail) {
-			return npy.Array{}, fmt.Errorf("%s has no array %s of %d dimensions: rerun the spec", partPath(dir, kind, k), name, 1+len(tail))
+			return npy.Array{}, badShape(k)
 		}
 		return x, nil
 	}
+	// The first pass reads the headers alone.
 	rows := 0
 	for k := 1; k <= r.parts; k++ {
-		x, err := read(k)
+		shapes, err := npy.ReadNPZShapes(partPath(dir, kind, k))
 		if err != nil {
-			return npy.Pieces{}, err
+			return npy.Pieces{}, missing(k, err)
 		}
-		rows += x.Shape[0]
+		shape, ok := shapes[name]
+		if !ok || len(shape) != 1+len(tail) {
+			return npy.Pieces{}, badShape(k)
+		}
+		rows += shape[0]
 	}
 	return npy.Pieces{Name: name, Shape: append([]int{rows}, tail...), Like: like, Each: func(emit func(any) error) error {
 		for k := 1; k <= r.parts; k++ {

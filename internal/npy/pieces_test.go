@@ -39,6 +39,13 @@ func TestWriteNPZPieces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shapes, err := npy.ReadNPZShapes(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(shapes, map[string][]int{"t": {5}, "v": {3, 2}, "c": {2}}) {
+		t.Errorf("shapes %v", shapes)
+	}
 	if !reflect.DeepEqual(got["t"].Data, []float64{1, 2, 3, 4, 5}) || !reflect.DeepEqual(got["v"].Data, v) ||
 		!reflect.DeepEqual(got["v"].Shape, []int{3, 2}) || !reflect.DeepEqual(got["c"].Data, []uint32{7, 8}) {
 		t.Errorf("read back %+v", got)

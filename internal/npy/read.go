@@ -61,72 +61,23 @@ func Read(r io.Reader) (Array, error) {
 	return read(r, name, avail)
 }
 
+// arrayHeader is what an .npy header says, checked: the element type, its byte order,
+// the shape, and the element and byte counts of the data that follows.
+type arrayHeader struct {
+	h         npyHeader
+	dt        dtype
+	big       bool
+	n, nbytes int
+}
+
 // read reads an .npy array named name from r, which holds avail bytes, or
 // an unknown number if avail is negative.
 func read(r io.Reader, name string, avail int64) (Array, error) {
-	var pre [12]byte
-	if k, err := io.ReadFull(r, pre[:8]); err != nil {
-		if isEOF(err) {
-			return Array{}, fmt.Errorf("npy: %s: not an .npy file: only %d bytes, expected at least 10 (magic string, version, header length)", name, k)
-		}
-		return Array{}, fmt.Errorf("npy: %s: reading the magic string: %w", name, err)
-	}
-	if string(pre[:6]) != magic {
-		return Array{}, fmt.Errorf("npy: %s: not an .npy file: starts with %q, expected %q", name, pre[:6], magic)
-	}
-	major, minor := pre[6], pre[7]
-	prelen := 0
-	switch {
-	case major == 1 && minor == 0:
-		prelen = 10
-	case (major == 2 || major == 3) && minor == 0:
-		prelen = 12
-	default:
-		return Array{}, fmt.Errorf("npy: %s: format version %d.%d is not supported, expected 1.0, 2.0 or 3.0", name, major, minor)
-	}
-	if _, err := io.ReadFull(r, pre[8:prelen]); err != nil {
-		return Array{}, truncated(name, "header length", err)
-	}
-	var hlen int64
-	if prelen == 10 {
-		hlen = int64(binary.LittleEndian.Uint16(pre[8:]))
-	} else {
-		hlen = int64(binary.LittleEndian.Uint32(pre[8:]))
-	}
-	if hlen > maxHeaderLen {
-		return Array{}, fmt.Errorf("npy: %s: header length is %d bytes, more than the %d accepted; the file is corrupt or not written by NumPy", name, hlen, maxHeaderLen)
-	}
-	if avail >= 0 && int64(prelen)+hlen > avail {
-		return Array{}, fmt.Errorf("npy: %s: header is truncated: it should be %d bytes, the file has %d after the magic string; the file was cut short", name, hlen, avail-int64(prelen))
-	}
-	hdr := make([]byte, hlen)
-	if _, err := io.ReadFull(r, hdr); err != nil {
-		return Array{}, truncated(name, fmt.Sprintf("header (%d bytes)", hlen), err)
-	}
-	h, err := parseHeader(hdr)
+	ah, err := readHeader(r, name, avail)
 	if err != nil {
-		return Array{}, fmt.Errorf("npy: %s: malformed header %s: %v", name, quoteHeader(hdr), err)
+		return Array{}, err
 	}
-	dt, big, err := parseDescr(h.descr)
-	if err != nil {
-		return Array{}, fmt.Errorf("npy: %s: %v", name, err)
-	}
-	if h.fortran {
-		return Array{}, fmt.Errorf("npy: %s: array of shape %s is in Fortran (column-major) order, expected C order; save it with numpy.save(path, numpy.ascontiguousarray(a))", name, shapeString(h.shape))
-	}
-	n, err := shapeLen(h.shape)
-	if err != nil {
-		return Array{}, fmt.Errorf("npy: %s: %v", name, err)
-	}
-	if n > math.MaxInt/dt.size {
-		return Array{}, fmt.Errorf("npy: %s: shape %s of %s needs more bytes than fit in an int", name, shapeString(h.shape), h.descr)
-	}
-	nbytes := n * dt.size
-	if avail >= 0 {
-		if left := avail - int64(prelen) - hlen; int64(nbytes) > left {
-			return Array{}, fmt.Errorf("npy: %s: data is truncated: shape %s of '%s' needs %d bytes, the file has %d after the header; the file was cut short or its header is wrong", name, shapeString(h.shape), h.descr, nbytes, left)
-		}
-	}
+	h, dt, big, n, nbytes := ah.h, ah.dt, ah.big, ah.n, ah.nbytes
 	a := Array{Shape: h.shape}
 	var raw []byte
 	switch dt {
@@ -166,6 +117,75 @@ func read(r io.Reader, name string, avail int64) (Array, error) {
 		swap(raw, dt.size)
 	}
 	return a, nil
+}
+
+// readHeader reads and checks the header of an .npy array named name from r, which
+// holds avail bytes, or an unknown number if avail is negative; r is left at the data.
+func readHeader(r io.Reader, name string, avail int64) (arrayHeader, error) {
+	var pre [12]byte
+	if k, err := io.ReadFull(r, pre[:8]); err != nil {
+		if isEOF(err) {
+			return arrayHeader{}, fmt.Errorf("npy: %s: not an .npy file: only %d bytes, expected at least 10 (magic string, version, header length)", name, k)
+		}
+		return arrayHeader{}, fmt.Errorf("npy: %s: reading the magic string: %w", name, err)
+	}
+	if string(pre[:6]) != magic {
+		return arrayHeader{}, fmt.Errorf("npy: %s: not an .npy file: starts with %q, expected %q", name, pre[:6], magic)
+	}
+	major, minor := pre[6], pre[7]
+	prelen := 0
+	switch {
+	case major == 1 && minor == 0:
+		prelen = 10
+	case (major == 2 || major == 3) && minor == 0:
+		prelen = 12
+	default:
+		return arrayHeader{}, fmt.Errorf("npy: %s: format version %d.%d is not supported, expected 1.0, 2.0 or 3.0", name, major, minor)
+	}
+	if _, err := io.ReadFull(r, pre[8:prelen]); err != nil {
+		return arrayHeader{}, truncated(name, "header length", err)
+	}
+	var hlen int64
+	if prelen == 10 {
+		hlen = int64(binary.LittleEndian.Uint16(pre[8:]))
+	} else {
+		hlen = int64(binary.LittleEndian.Uint32(pre[8:]))
+	}
+	if hlen > maxHeaderLen {
+		return arrayHeader{}, fmt.Errorf("npy: %s: header length is %d bytes, more than the %d accepted; the file is corrupt or not written by NumPy", name, hlen, maxHeaderLen)
+	}
+	if avail >= 0 && int64(prelen)+hlen > avail {
+		return arrayHeader{}, fmt.Errorf("npy: %s: header is truncated: it should be %d bytes, the file has %d after the magic string; the file was cut short", name, hlen, avail-int64(prelen))
+	}
+	hdr := make([]byte, hlen)
+	if _, err := io.ReadFull(r, hdr); err != nil {
+		return arrayHeader{}, truncated(name, fmt.Sprintf("header (%d bytes)", hlen), err)
+	}
+	h, err := parseHeader(hdr)
+	if err != nil {
+		return arrayHeader{}, fmt.Errorf("npy: %s: malformed header %s: %v", name, quoteHeader(hdr), err)
+	}
+	dt, big, err := parseDescr(h.descr)
+	if err != nil {
+		return arrayHeader{}, fmt.Errorf("npy: %s: %v", name, err)
+	}
+	if h.fortran {
+		return arrayHeader{}, fmt.Errorf("npy: %s: array of shape %s is in Fortran (column-major) order, expected C order; save it with numpy.save(path, numpy.ascontiguousarray(a))", name, shapeString(h.shape))
+	}
+	n, err := shapeLen(h.shape)
+	if err != nil {
+		return arrayHeader{}, fmt.Errorf("npy: %s: %v", name, err)
+	}
+	if n > math.MaxInt/dt.size {
+		return arrayHeader{}, fmt.Errorf("npy: %s: shape %s of %s needs more bytes than fit in an int", name, shapeString(h.shape), h.descr)
+	}
+	nbytes := n * dt.size
+	if avail >= 0 {
+		if left := avail - int64(prelen) - hlen; int64(nbytes) > left {
+			return arrayHeader{}, fmt.Errorf("npy: %s: data is truncated: shape %s of '%s' needs %d bytes, the file has %d after the header; the file was cut short or its header is wrong", name, shapeString(h.shape), h.descr, nbytes, left)
+		}
+	}
+	return arrayHeader{h: h, dt: dt, big: big, n: n, nbytes: nbytes}, nil
 }
 
 // shortData reports that the input ended after got bytes of data.

@@ -203,27 +203,12 @@ func (p *PoissonTable) SampleN(neuron0 int, r []uint32, k []uint32) {
 	if p.shared || p.kmax == 0 {
 		t := p.t[:p.kmax]
 		for i, u := range r {
-			c := uint32(0)
-			for _, x := range t {
-				if u <= x {
-					break
-				}
-				c++
-			}
-			k[i] = c
+			k[i] = countBelow(t, u)
 		}
 		return
 	}
 	for i, u := range r {
 		b := (neuron0 + i) * p.kmax
-		t := p.t[b : b+p.kmax]
-		c := uint32(0)
-		for _, x := range t {
-			if u <= x {
-				break
-			}
-			c++
-		}
-		k[i] = c
+		k[i] = countBelow(p.t[b:b+p.kmax], u)
 	}
 }

@@ -97,7 +97,12 @@ func (p *PoissonTable) Thresholds() []uint32 { return p.t }
 // in draws.glsl does: the number of thresholds below r, stopping at the first that is
 // not.
 func (p *PoissonTable) Sample(neuron int, r uint32) uint32 {
-	t := p.t[p.Base(neuron) : p.Base(neuron)+p.kmax]
+	return countBelow(p.t[p.Base(neuron):p.Base(neuron)+p.kmax], r)
+}
+
+// countBelow is the Poisson count of draw r: the number of thresholds of t (which
+// never decrease) that r exceeds. draws.glsl's poisson_sample stops at the same one.
+func countBelow(t []uint32, r uint32) uint32 {
 	k := uint32(0)
 	for _, c := range t {
 		if r <= c {
