@@ -2,7 +2,9 @@ package lifgpu
 
 import (
 	"fmt"
-	"sort"
+	"strings"
+
+	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
 // Input is the current that a population holds and applies on every step, Run and
@@ -48,9 +50,9 @@ type ScheduleEntry struct {
 	Value Values
 }
 
-func (in Input) validate(n int) error {
+func (in Input) validate(n int, dt float64) error {
 	if in.Bias.IsSet() {
-		if err := in.Bias.check("input.bias", n); err != nil {
+		if err := in.Bias.Check("input.bias", n); err != nil {
 			return err
 		}
 	}
@@ -60,7 +62,7 @@ func (in Input) validate(n int) error {
 			v    Values
 		}{{"input.noise.mean", in.Noise.Mean}, {"input.noise.std", in.Noise.Std}} {
 			if f.v.IsSet() {
-				if err := f.v.check(f.name, n); err != nil {
+				if err := f.v.Check(f.name, n); err != nil {
 					return err
 				}
 			}
@@ -75,7 +77,7 @@ func (in Input) validate(n int) error {
 		return &FieldError{Field: "input.poisson.rate", Value: "unset", Rule: "Poisson input needs a rate (Hz)", Remedy: "give input.poisson.rate, or drop the weight"}
 	}
 	if in.Poisson.Enabled() {
-		if err := in.Poisson.Rate.check("input.poisson.rate", n); err != nil {
+		if err := in.Poisson.Rate.Check("input.poisson.rate", n); err != nil {
 			return err
 		}
 		for i := 0; i < in.Poisson.Rate.Len(); i++ {
@@ -84,9 +86,12 @@ func (in Input) validate(n int) error {
 			}
 		}
 		if in.Poisson.Weight.IsSet() {
-			if err := in.Poisson.Weight.check("input.poisson.weight", n); err != nil {
+			if err := in.Poisson.Weight.Check("input.poisson.weight", n); err != nil {
 				return err
 			}
+		}
+		if err := checkPoissonMeans(in.Poisson.Rate, dt); err != nil {
+			return err
 		}
 	}
 	for k, e := range in.Schedule {
@@ -102,42 +107,27 @@ func (in Input) validate(n int) error {
 		if !e.Value.IsSet() {
 			return &FieldError{Field: name + ".value", Value: "missing", Rule: "each schedule entry needs a value"}
 		}
-		if err := e.Value.check(name+".value", n); err != nil {
+		if err := e.Value.Check(name+".value", n); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Segment is a stretch of steps [Start, End) over which the scheduled current is
-// constant; Sched is its value (nil means no entry applies yet: 0).
-type Segment struct {
-	Start, End int64
-	Sched      *Field32
-}
-
-// ScheduleAt returns the index of the schedule entry in force at step, or -1.
-func (m *Model) ScheduleAt(step int64) int {
-	k := sort.Search(len(m.Schedule), func(i int) bool { return m.Schedule[i].Step > step })
-	return k - 1
-}
-
-// Segments splits steps [from, from+steps) at the schedule's change points.
-func (m *Model) Segments(from int64, steps int) []Segment {
-	var out []Segment
-	end := from + int64(steps)
-	for s := from; s < end; {
-		k := m.ScheduleAt(s)
-		e := end
-		if k+1 < len(m.Schedule) && m.Schedule[k+1].Step < e {
-			e = m.Schedule[k+1].Step
+// checkPoissonMeans refuses a rate whose mean events per step (rate*dt/1000) needs a
+// longer threshold table than the device code reads (rng.MaxPoissonLen).
+func checkPoissonMeans(rate Values, dt float64) error {
+	seen := map[float64]bool{} // neurons often share a rate: check each once
+	for i := 0; i < rate.Len(); i++ {
+		r := rate.At(i)
+		if seen[r] {
+			continue
 		}
-		seg := Segment{Start: s, End: e}
-		if k >= 0 {
-			seg.Sched = &m.Schedule[k].Value
+		seen[r] = true
+		if _, err := rng.NewPoissonTable(r * dt / 1000); err != nil {
+			return &FieldError{Field: "input.poisson.rate" + index(rate, i), Value: fmt.Sprintf("%g Hz with dt = %g ms", r, dt),
+				Rule: strings.TrimPrefix(err.Error(), "rng: ")}
 		}
-		out = append(out, seg)
-		s = e
 	}
-	return out
+	return nil
 }

@@ -39,7 +39,8 @@ type Params struct {
 	Method                                Method  // "" means Euler
 }
 
-func (p Params) withDefaults() Params {
+// WithDefaults returns p with every unset field given the seed's default.
+func (p Params) WithDefaults() Params {
 	def := func(v *Values, d float64) {
 		if !v.IsSet() {
 			*v = Scalar(d)
@@ -76,7 +77,7 @@ func (p Params) validate(n int) error {
 		v    Values
 	}{{"tau_m", p.TauM}, {"r", p.R}, {"u_rest", p.URest}, {"u_reset", p.UReset}, {"u_th", p.UTh}, {"t_ref", p.TRef}, {"u0", p.U0}}
 	for _, f := range fields {
-		if err := f.v.check(f.name, n); err != nil {
+		if err := f.v.Check(f.name, n); err != nil {
 			return err
 		}
 	}

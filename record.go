@@ -65,23 +65,6 @@ type State struct {
 	Counts []uint32
 }
 
-// Check returns an error if s does not fit a population of n neurons.
-func (s State) Check(n int) error {
-	if len(s.U) != n || len(s.Ref) != n || len(s.Counts) != n {
-		return &FieldError{Field: "state", Value: fmt.Sprintf("%d u, %d ref, %d counts", len(s.U), len(s.Ref), len(s.Counts)),
-			Rule: fmt.Sprintf("needs %d of each", n), Remedy: "resume with the spec the checkpoint was made with"}
-	}
-	if s.Step < 0 || s.Step > MaxSteps {
-		return &FieldError{Field: "state.step", Value: s.Step, Rule: fmt.Sprintf("must be in 0..%d", MaxSteps)}
-	}
-	for i, r := range s.Ref {
-		if r < 0 {
-			return &FieldError{Field: fmt.Sprintf("state.ref[%d]", i), Value: r, Rule: "must be >= 0"}
-		}
-	}
-	return nil
-}
-
 // Clone returns a deep copy of r.
 func (r *Recording) Clone() *Recording {
 	c := *r

@@ -76,7 +76,7 @@ func Measure(f Factory, backend, mode string, method lifgpu.Method, n, steps, re
 		// The warm-up (shader compile, first dispatch) is undone by restoring the initial
 		// state, so that the timed steps are steps 0..steps, like the baselines', and
 		// give the same spikes.
-		st0, err := lifgpu.ReadState(pop)
+		st0, err := pop.State()
 		var el time.Duration
 		if err == nil {
 			el, err = timeRun(pop, mode, min(steps, 10), steps, func() error { return pop.Restore(st0) })

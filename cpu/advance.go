@@ -44,21 +44,21 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 	outs := p.outs
 	traceBlocks := p.traceBlocks()
 	every := int64(p.m.Record.Every())
-	ncol := len(p.rec.TraceIDs)
+	ncol := len(p.h.Rec.TraceIDs)
 	random := p.m.HasRandom()
 	for done := 0; done < steps; done += p.chunk {
 		k := min(p.chunk, steps-done)
-		s0 := p.step
+		s0 := p.h.Step
 		// Trace rows of this chunk: steps s in [s0, s0+k) with s % every == 0.
 		first := (s0 + every - 1) / every * every
-		base := len(p.rec.TraceSteps)
+		base := len(p.h.Rec.TraceSteps)
 		if ncol > 0 {
 			for s := first; s < s0+int64(k); s += every {
-				p.rec.TraceSteps = append(p.rec.TraceSteps, int32(s))
+				p.h.Rec.TraceSteps = append(p.h.Rec.TraceSteps, int32(s))
 			}
-			p.rec.Traces = append(p.rec.Traces, make([]float32, (len(p.rec.TraceSteps)-base)*ncol)...)
+			p.h.Rec.Traces = append(p.h.Rec.Traces, make([]float32, (len(p.h.Rec.TraceSteps)-base)*ncol)...)
 		}
-		rows := p.rec.Traces[base*ncol:]
+		rows := p.h.Rec.Traces[base*ncol:]
 		var wg sync.WaitGroup
 		for w, r := range ranges {
 			wg.Add(1)
@@ -109,7 +109,7 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 		}
 		wg.Wait()
 		p.merge(outs, s0, k)
-		p.step += int64(k)
+		p.h.Step += int64(k)
 	}
 }
 
@@ -173,7 +173,7 @@ func (p *Population) merge(outs []workerOut, s0 int64, k int) {
 		}
 	}
 	if p.m.Record.Rate {
-		p.rec.Rate = append(p.rec.Rate, total...)
+		p.h.Rec.Rate = append(p.h.Rec.Rate, total...)
 	}
 	p.spiked = p.spiked[:0]
 	for w := range outs {
@@ -184,7 +184,7 @@ func (p *Population) merge(outs []workerOut, s0 int64, k int) {
 	}
 	// Where each worker's spikes of step j go: after every spike of the steps before
 	// j, and after the spikes of step j of the workers before it (lower neurons).
-	n := len(p.rec.SpikeSteps)
+	n := len(p.h.Rec.SpikeSteps)
 	offs := make([][]int, len(outs))
 	for w := range outs {
 		offs[w] = make([]int, k)
@@ -195,12 +195,12 @@ func (p *Population) merge(outs []workerOut, s0 int64, k int) {
 			n += int(outs[w].hist[j])
 		}
 	}
-	p.rec.SpikeSteps = slices.Grow(p.rec.SpikeSteps, n-len(p.rec.SpikeSteps))[:n]
-	p.rec.SpikeIDs = slices.Grow(p.rec.SpikeIDs, n-len(p.rec.SpikeIDs))[:n]
+	p.h.Rec.SpikeSteps = slices.Grow(p.h.Rec.SpikeSteps, n-len(p.h.Rec.SpikeSteps))[:n]
+	p.h.Rec.SpikeIDs = slices.Grow(p.h.Rec.SpikeIDs, n-len(p.h.Rec.SpikeIDs))[:n]
 	var wg sync.WaitGroup
 	for w := range outs {
 		wg.Go(func() {
-			off, steps, ids := offs[w], p.rec.SpikeSteps, p.rec.SpikeIDs
+			off, steps, ids := offs[w], p.h.Rec.SpikeSteps, p.h.Rec.SpikeIDs
 			for _, e := range outs[w].ev {
 				at := off[e.j]
 				off[e.j]++
@@ -226,7 +226,7 @@ func (p *Population) ranges() [][2]int {
 // traceBlocks maps the start of each block that holds traced neurons to them.
 func (p *Population) traceBlocks() map[int][]traced {
 	out := make(map[int][]traced)
-	for col, id := range p.rec.TraceIDs {
+	for col, id := range p.h.Rec.TraceIDs {
 		b := int(id) / blockSize * blockSize
 		out[b] = append(out[b], traced{id: int(id), col: col})
 	}

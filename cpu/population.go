@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 )
 
 // Options tune the CPU backend. The zero value is the fastest choice for this machine.
@@ -35,7 +36,8 @@ func Kernels() []string {
 
 // Population is the CPU implementation of lifgpu.Population.
 type Population struct {
-	m       *lifgpu.Model
+	h       model.Host
+	m       *model.Model
 	n, npad int
 	workers int
 	chunk   int
@@ -54,24 +56,20 @@ type Population struct {
 	xbuf                         []float32 // Forward's per-neuron x in float32
 	outs                         []workerOut
 
-	step   int64
 	spiked []int32
-	rec    lifgpu.Recording
-	closed bool
 }
 
 // New makes a CPU population from cfg.
 func New(cfg lifgpu.Config, opts Options) (*Population, error) {
-	m, err := cfg.Resolve()
+	m, err := model.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return NewModel(m, opts)
+	return newPopulation(m, opts)
 }
 
-// NewModel makes a CPU population from a resolved model.
-func NewModel(m *lifgpu.Model, opts Options) (*Population, error) {
-	p := &Population{m: m, n: m.N, npad: (m.N + 63) / 64 * 64}
+func newPopulation(m *model.Model, opts Options) (*Population, error) {
+	p := &Population{h: model.NewHost(m), m: m, n: m.N, npad: (m.N + 63) / 64 * 64}
 	p.workers = opts.Workers
 	if p.workers <= 0 {
 		p.workers = runtime.GOMAXPROCS(0)
@@ -104,11 +102,7 @@ func NewModel(m *lifgpu.Model, opts Options) (*Population, error) {
 	}
 	p.alpha, p.uRest, p.uReset = newParam(m.Alpha, n), newParam(m.URest, n), newParam(m.UReset, n)
 	p.uTh, p.r, p.bias = newParam(m.UTh, n), newParam(m.R, n), newParam(m.Bias, n)
-	p.refSteps = newParamI32(m.RefSteps, n)
-	p.rec = lifgpu.Recording{Dt: m.Dt, RecordSpike: m.Record.Spikes, RecordRate: m.Record.Rate}
-	for _, id := range m.Record.Traces {
-		p.rec.TraceIDs = append(p.rec.TraceIDs, int32(id))
-	}
+	p.refSteps = newParam(m.RefSteps, n)
 	return p, nil
 }
 
@@ -116,7 +110,7 @@ func NewModel(m *lifgpu.Model, opts Options) (*Population, error) {
 func (p *Population) Len() int { return p.n }
 
 // StepCount is the number of steps taken.
-func (p *Population) StepCount() int64 { return p.step }
+func (p *Population) StepCount() int64 { return p.h.Step }
 
 // Backend names the kernel in use.
 func (p *Population) Backend() string {
@@ -128,24 +122,22 @@ func (p *Population) Backend() string {
 
 // Close releases the population. It is safe to call twice.
 func (p *Population) Close() error {
-	p.closed = true
+	p.h.Close()
 	p.u, p.ref, p.counts = nil, nil, nil
 	return nil
 }
 
-func (p *Population) check(dst int) error {
-	if p.closed {
-		return lifgpu.ErrClosed
+func (p *Population) check(dst int, what string) error {
+	if err := p.h.Open(); err != nil {
+		return err
 	}
-	if dst != p.n {
-		panic(fmt.Sprintf("cpu: destination has length %d, population has %d neurons", dst, p.n))
-	}
+	p.h.CheckLen(dst, what)
 	return nil
 }
 
 // Potentials copies u into dst.
 func (p *Population) Potentials(dst []float32) error {
-	if err := p.check(len(dst)); err != nil {
+	if err := p.check(len(dst), "Potentials"); err != nil {
 		return err
 	}
 	copy(dst, p.u)
@@ -154,7 +146,7 @@ func (p *Population) Potentials(dst []float32) error {
 
 // Refractory copies the refractory counters into dst.
 func (p *Population) Refractory(dst []int32) error {
-	if err := p.check(len(dst)); err != nil {
+	if err := p.check(len(dst), "Refractory"); err != nil {
 		return err
 	}
 	copy(dst, p.ref)
@@ -163,7 +155,7 @@ func (p *Population) Refractory(dst []int32) error {
 
 // Counts copies the spike counts into dst.
 func (p *Population) Counts(dst []uint32) error {
-	if err := p.check(len(dst)); err != nil {
+	if err := p.check(len(dst), "Counts"); err != nil {
 		return err
 	}
 	copy(dst, p.counts)
@@ -172,29 +164,30 @@ func (p *Population) Counts(dst []uint32) error {
 
 // Spiked returns the neurons that spiked in the last step.
 func (p *Population) Spiked() ([]int32, error) {
-	if p.closed {
-		return nil, lifgpu.ErrClosed
+	if err := p.h.Open(); err != nil {
+		return nil, err
 	}
 	return slices.Clone(p.spiked), nil
 }
 
 // Recording returns a copy of what was recorded.
-func (p *Population) Recording() (*lifgpu.Recording, error) {
-	if p.closed {
-		return nil, lifgpu.ErrClosed
+func (p *Population) Recording() (*lifgpu.Recording, error) { return p.h.Recording() }
+
+// ClearRecording drops what was recorded so far; recording goes on from this step.
+func (p *Population) ClearRecording() error { return p.h.ClearRecording() }
+
+// State copies the whole state.
+func (p *Population) State() (lifgpu.State, error) {
+	if err := p.h.Open(); err != nil {
+		return lifgpu.State{}, err
 	}
-	return p.rec.Clone(), nil
+	n := p.n
+	return lifgpu.State{Step: p.h.Step, U: slices.Clone(p.u[:n]), Ref: slices.Clone(p.ref[:n]), Counts: slices.Clone(p.counts[:n])}, nil
 }
 
 // Forward advances one step with external current x.
 func (p *Population) Forward(x lifgpu.Values) error {
-	if p.closed {
-		return lifgpu.ErrClosed
-	}
-	if err := lifgpu.CheckX(x, p.n); err != nil {
-		return err
-	}
-	if err := lifgpu.CheckSteps(p.step, 1); err != nil {
+	if err := p.h.CheckForward(x); err != nil {
 		return err
 	}
 	if p.ref0 {
@@ -203,9 +196,9 @@ func (p *Population) Forward(x lifgpu.Values) error {
 	}
 	xf := zeros
 	if x.IsScalar() && x.ScalarValue() != 0 {
-		xf = newParam(lifgpu.Field32{Scalar: float32(x.ScalarValue())}, p.n)
+		xf = newParam(model.Field[float32]{Scalar: float32(x.ScalarValue())}, p.n)
 	} else if x.IsScalar() && math.Signbit(x.ScalarValue()) {
-		xf = newParam(lifgpu.Field32{Scalar: float32(math.Copysign(0, -1))}, p.n) // -0 adds differently from +0
+		xf = newParam(model.Field[float32]{Scalar: float32(math.Copysign(0, -1))}, p.n) // -0 adds differently from +0
 	}
 	if !x.IsScalar() {
 		if p.xbuf == nil {
@@ -218,17 +211,13 @@ func (p *Population) Forward(x lifgpu.Values) error {
 		})
 		xf = param[float32]{v: p.xbuf}
 	}
-	seg := p.m.Segments(p.step, 1)[0]
-	p.advance(1, schedParam(seg.Sched, p.n), xf)
+	p.advance(1, schedParam(p.m.SchedAt(p.h.Step), p.n), xf)
 	return nil
 }
 
 // Run advances steps steps with the held input.
 func (p *Population) Run(steps int) error {
-	if p.closed {
-		return lifgpu.ErrClosed
-	}
-	if err := lifgpu.CheckSteps(p.step, steps); err != nil {
+	if err := p.h.CheckRun(steps); err != nil {
 		return err
 	}
 	if steps == 0 {
@@ -238,7 +227,7 @@ func (p *Population) Run(steps int) error {
 		p.referenceSteps(steps, nil)
 		return nil
 	}
-	for _, seg := range p.m.Segments(p.step, steps) {
+	for _, seg := range p.m.Segments(p.h.Step, steps) {
 		p.advance(int(seg.End-seg.Start), schedParam(seg.Sched, p.n), zeros)
 	}
 	return nil
@@ -300,26 +289,14 @@ func (p *Population) parallel(n int, fn func(lo, hi int)) {
 // Restore sets the population's state (a checkpoint's), clears the recording and the
 // last step's spikes; recording goes on from s.Step.
 func (p *Population) Restore(s lifgpu.State) error {
-	if p.closed {
-		return lifgpu.ErrClosed
-	}
-	if err := s.Check(p.n); err != nil {
+	if err := p.h.CheckRestore(s); err != nil {
 		return err
 	}
 	copy(p.u, s.U)
 	copy(p.ref, s.Ref)
 	copy(p.counts, s.Counts)
-	p.step = s.Step
 	p.spiked = p.spiked[:0]
-	return p.ClearRecording()
-}
-
-// ClearRecording drops what was recorded so far; recording goes on from this step.
-func (p *Population) ClearRecording() error {
-	if p.closed {
-		return lifgpu.ErrClosed
-	}
-	p.rec.Reset(p.step)
+	p.h.Restored(s.Step)
 	return nil
 }
 
@@ -331,18 +308,14 @@ type param[T float32 | int32] struct {
 	shared bool
 }
 
-func newParam(f lifgpu.Field32, n int) param[float32] { return makeParam(f.Scalar, f.Values, n) }
-
-func newParamI32(f lifgpu.FieldI32, n int) param[int32] { return makeParam(f.Scalar, f.Values, n) }
-
-// makeParam is a shared block of scalar when values is nil, else values padded to a
-// multiple of 64 neurons.
-func makeParam[T float32 | int32](scalar T, values []T, n int) param[T] {
-	if values == nil {
-		return param[T]{v: slices.Repeat([]T{scalar}, blockSize), shared: true}
+// newParam is a shared block of f's scalar, or f's values padded to a multiple of 64
+// neurons.
+func newParam[T float32 | int32](f model.Field[T], n int) param[T] {
+	if f.IsScalar() {
+		return param[T]{v: slices.Repeat([]T{f.Scalar}, blockSize), shared: true}
 	}
 	v := make([]T, (n+63)/64*64)
-	copy(v, values)
+	copy(v, f.Values)
 	return param[T]{v: v}
 }
 
@@ -366,7 +339,7 @@ func (q param[T]) slice(lo, hi int) []T {
 var zeros = param[float32]{v: make([]float32, blockSize), shared: true}
 
 // schedParam is the scheduled current of a segment (0 before the first entry).
-func schedParam(sched *lifgpu.Field32, n int) param[float32] {
+func schedParam(sched *model.Field[float32], n int) param[float32] {
 	if sched == nil {
 		return zeros
 	}

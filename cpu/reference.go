@@ -9,14 +9,10 @@ import (
 // x is Forward's current (nil in Run).
 func (p *Population) referenceSteps(steps int, x func(int) float32) {
 	m := p.m
-	rec := &p.rec
+	rec := &p.h.Rec
 	for range steps {
-		s := p.step
-		k := m.ScheduleAt(s)
-		var sched *lifgpu.Field32
-		if k >= 0 {
-			sched = &m.Schedule[k].Value
-		}
+		s := p.h.Step
+		sched := m.SchedAt(s)
 		if len(rec.TraceIDs) > 0 && s%int64(m.Record.Every()) == 0 {
 			rec.TraceSteps = append(rec.TraceSteps, int32(s))
 			for _, id := range rec.TraceIDs {
@@ -64,6 +60,6 @@ func (p *Population) referenceSteps(steps int, x func(int) float32) {
 		if m.Record.Rate {
 			rec.Rate = append(rec.Rate, uint32(len(p.spiked)))
 		}
-		p.step++
+		p.h.Step++
 	}
 }

@@ -40,7 +40,7 @@ func BenchmarkRunW1(b *testing.B) {
 						b.Fatal(err)
 					}
 					// keep the host recording from growing over iterations
-					p.rec.SpikeSteps, p.rec.SpikeIDs = p.rec.SpikeSteps[:0], p.rec.SpikeIDs[:0]
+					p.h.Rec.SpikeSteps, p.h.Rec.SpikeIDs = p.h.Rec.SpikeSteps[:0], p.h.Rec.SpikeIDs[:0]
 				}
 				b.ReportMetric(float64(n)*steps*float64(b.N)/b.Elapsed().Seconds(), "neuron-updates/s")
 				b.ReportMetric(float64(p.k), "steps/dispatch")

@@ -42,7 +42,7 @@ func TestFaultConsistent(t *testing.T) {
 				}
 				ref := mustRef(t, c.cfg)
 				defer ref.Close()
-				st, err := lifgpu.ReadState(p)
+				st, err := p.State()
 				if err != nil {
 					// Torn: stepping on is refused until a Restore, which makes the
 					// population whole again.
@@ -52,7 +52,7 @@ func TestFaultConsistent(t *testing.T) {
 					if err := ref.Run(7); err != nil {
 						t.Fatal(err)
 					}
-					good, _ := lifgpu.ReadState(ref)
+					good, _ := ref.State()
 					ref.ClearRecording() // both record from step 7 on
 					if err := p.Restore(good); err != nil {
 						t.Fatal(err)
@@ -69,7 +69,7 @@ func TestFaultConsistent(t *testing.T) {
 				if err := ref.Run(int(st.Step)); err != nil {
 					t.Fatal(err)
 				}
-				want, _ := lifgpu.ReadState(ref)
+				want, _ := ref.State()
 				for i := range want.U {
 					if math.Float32bits(want.U[i]) != math.Float32bits(st.U[i]) || want.Ref[i] != st.Ref[i] || want.Counts[i] != st.Counts[i] {
 						t.Fatalf("after the fault the population says step %d, but neuron %d holds another step's state", st.Step, i)

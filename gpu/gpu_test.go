@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/cpu"
 	"github.com/lifgpu/lifgpu/internal/conformance"
 )
@@ -223,8 +224,8 @@ func TestOutOfMemory(t *testing.T) {
 	}
 }
 
-func mustResolve(t *testing.T, cfg lifgpu.Config) *lifgpu.Model {
-	m, err := cfg.Resolve()
+func mustResolve(t *testing.T, cfg lifgpu.Config) *model.Model {
+	m, err := model.Resolve(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

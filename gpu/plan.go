@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -83,18 +84,18 @@ func (l layout) storage() (blocks, bindings int) {
 // pnField is a per-neuron parameter: its #define name and where its values come from.
 type pnField struct {
 	def string // PN_ALPHA, ...
-	f32 *lifgpu.Field32
-	i32 *lifgpu.FieldI32
+	f32 *model.Field[float32]
+	i32 *model.Field[int32]
 }
 
 // namedField is a float32 parameter and the #define that places it in a Params record
 // when it is per neuron.
 type namedField struct {
 	def string
-	v   *lifgpu.Field32
+	v   *model.Field[float32]
 }
 
-func layoutOf(m *lifgpu.Model) layout {
+func layoutOf(m *model.Model) layout {
 	l := layout{stateCopies: 1, traces: len(m.Record.Traces), rate: m.Record.Rate}
 	if m.Record.Spikes {
 		l.stateCopies = 2

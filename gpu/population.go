@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/rng"
 	"github.com/lifgpu/lifgpu/shaders"
 )
@@ -52,13 +53,12 @@ var rngIncludes = []include{
 // lifgpu.Population it is not safe for concurrent use; its GL context lives on a
 // thread of its own, and each method posts its work there and waits.
 type Population struct {
-	ctx    *context
-	m      *lifgpu.Model
-	opts   Options
-	lay    layout
-	plan   plan
-	closed bool
-	step   int64
+	ctx  *context
+	h    model.Host
+	m    *model.Model
+	opts Options
+	lay  layout
+	plan plan
 
 	chunks []*chunk
 	progs  map[progKey]*program
@@ -83,8 +83,6 @@ type Population struct {
 	lastStep    int64 // the last step of the call in progress
 	schedLoaded int   // schedule entry now in the per-neuron sched buffers, or -1
 
-	// Host side of the recording.
-	rec     lifgpu.Recording
 	pending []uint64 // this call's spikes, step<<32 | id, sorted at the end of the call
 
 	spiked      []int32
@@ -127,7 +125,7 @@ type program struct {
 // lifgpu.ErrNoGPU when no OpenGL 4.3 context can be made, and with one wrapping
 // lifgpu.ErrOutOfDeviceMemory when the population does not fit.
 func New(cfg lifgpu.Config, opts Options) (*Population, error) {
-	m, err := cfg.Resolve()
+	m, err := model.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +133,7 @@ func New(cfg lifgpu.Config, opts Options) (*Population, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Population{ctx: ctx, m: m, opts: opts, lay: layoutOf(m), progs: map[progKey]*program{}, schedLoaded: -1}
+	p := &Population{ctx: ctx, h: model.NewHost(m), m: m, opts: opts, lay: layoutOf(m), progs: map[progKey]*program{}, schedLoaded: -1}
 	p.plan = planFor(m.N, p.lay, ctx.dev, opts)
 	if p.lay.traces > p.plan.traceCap {
 		ctx.close()
@@ -154,10 +152,6 @@ func New(cfg lifgpu.Config, opts Options) (*Population, error) {
 	p.k = opts.StepsPerDispatch
 	if p.k <= 0 {
 		p.k = max(1, (1<<22)/m.N)
-	}
-	p.rec = lifgpu.Recording{Dt: m.Dt, RecordSpike: m.Record.Spikes, RecordRate: m.Record.Rate}
-	for _, id := range m.Record.Traces {
-		p.rec.TraceIDs = append(p.rec.TraceIDs, int32(id))
 	}
 	err = ctx.th.call(func() error {
 		avail := opts.AvailableMemory
@@ -394,7 +388,7 @@ func (p *Population) program(key progKey) (*program, error) {
 func (p *Population) Len() int { return p.m.N }
 
 // StepCount is the number of steps taken so far.
-func (p *Population) StepCount() int64 { return p.step }
+func (p *Population) StepCount() int64 { return p.h.Step }
 
 // Backend names the backend and the device, for run.json.
 func (p *Population) Backend() string {
@@ -410,8 +404,8 @@ func (p *Population) Device() Device { return p.ctx.dev }
 
 // do runs f on the GL thread, unless the population is closed.
 func (p *Population) do(f func() error) error {
-	if p.closed {
-		return lifgpu.ErrClosed
+	if err := p.h.Open(); err != nil {
+		return err
 	}
 	return p.ctx.th.call(f)
 }
@@ -420,7 +414,7 @@ func (p *Population) do(f func() error) error {
 // Restore replaces it.
 func (p *Population) broken() error {
 	switch {
-	case p.closed:
+	case p.h.Closed():
 		return lifgpu.ErrClosed
 	case p.lost:
 		return errors.New("gpu: the context was lost (injected fault): make a new population")
@@ -435,10 +429,7 @@ func (p *Population) Forward(x lifgpu.Values) error {
 	if err := p.broken(); err != nil {
 		return err
 	}
-	if err := lifgpu.CheckX(x, p.m.N); err != nil {
-		return err
-	}
-	if err := lifgpu.CheckSteps(p.step, 1); err != nil {
+	if err := p.h.CheckForward(x); err != nil {
 		return err
 	}
 	return p.do(func() error {
@@ -460,7 +451,7 @@ func (p *Population) Run(steps int) error {
 	if err := p.broken(); err != nil {
 		return err
 	}
-	if err := lifgpu.CheckSteps(p.step, steps); err != nil {
+	if err := p.h.CheckRun(steps); err != nil {
 		return err
 	}
 	if steps == 0 {
@@ -510,12 +501,12 @@ func (p *Population) loadSched(k int) error {
 // advance takes steps steps, split at the schedule's change points and into fused
 // dispatches. It runs on the GL thread.
 func (p *Population) advance(steps int, in input) error {
-	p.lastStep = p.step + int64(steps) - 1
+	p.lastStep = p.h.Step + int64(steps) - 1
 	p.spikedValid = false
 	// The spikes of every committed dispatch reach the recording, also when a later
 	// dispatch fails: the state and the recording then agree on the last good step.
 	defer p.flushPending()
-	for _, seg := range p.m.Segments(p.step, steps) {
+	for _, seg := range p.m.Segments(p.h.Step, steps) {
 		key := progKey{xPN: in.xPN}
 		var sched float32
 		if seg.Sched != nil {
@@ -548,7 +539,7 @@ func (p *Population) advance(steps int, in input) error {
 				p.adapt(k, time.Since(t0))
 			}
 			s += int64(k)
-			p.step = s
+			p.h.Step = s
 		}
 	}
 	return nil
@@ -562,8 +553,8 @@ func (p *Population) flushPending() {
 	}
 	slices.Sort(p.pending)
 	for _, v := range p.pending {
-		p.rec.SpikeSteps = append(p.rec.SpikeSteps, int32(v>>32))
-		p.rec.SpikeIDs = append(p.rec.SpikeIDs, int32(uint32(v)))
+		p.h.Rec.SpikeSteps = append(p.h.Rec.SpikeSteps, int32(v>>32))
+		p.h.Rec.SpikeIDs = append(p.h.Rec.SpikeIDs, int32(uint32(v)))
 	}
 	p.pending = p.pending[:0]
 }
@@ -749,28 +740,28 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) (err er
 		p.pending = append(p.pending, uint64(spikes[i])<<32|uint64(spikes[i+1]))
 	}
 	if rec.Rate {
-		at := int(s0 - p.rec.Start) // Rate[0] is the step recording (re)started at
-		if need := at + k; len(p.rec.Rate) < need {
-			p.rec.Rate = append(p.rec.Rate, make([]uint32, need-len(p.rec.Rate))...)
+		at := int(s0 - p.h.Rec.Start) // Rate[0] is the step recording (re)started at
+		if need := at + k; len(p.h.Rec.Rate) < need {
+			p.h.Rec.Rate = append(p.h.Rec.Rate, make([]uint32, need-len(p.h.Rec.Rate))...)
 		}
 		for j, v := range rate {
-			p.rec.Rate[at+j] += v
+			p.h.Rec.Rate[at+j] += v
 		}
 	}
 	if traceRows > 0 {
 		// Rows are counted from the first recorded step at or after the recording's start.
 		e := int64(rec.Every())
-		first := (p.rec.Start + e - 1) / e
+		first := (p.h.Rec.Start + e - 1) / e
 		row0 := int(traceFirst/e - first)
 		T := p.lay.traces
-		for len(p.rec.TraceSteps) < row0+traceRows {
-			p.rec.TraceSteps = append(p.rec.TraceSteps, int32((first+int64(len(p.rec.TraceSteps)))*e))
-			p.rec.Traces = append(p.rec.Traces, make([]float32, T)...)
+		for len(p.h.Rec.TraceSteps) < row0+traceRows {
+			p.h.Rec.TraceSteps = append(p.h.Rec.TraceSteps, int32((first+int64(len(p.h.Rec.TraceSteps)))*e))
+			p.h.Rec.Traces = append(p.h.Rec.Traces, make([]float32, T)...)
 		}
 		for _, c := range cs {
 			for _, col := range c.traceCols {
 				for r := range traceRows {
-					p.rec.Traces[(row0+r)*T+col] = trace[r*T+col]
+					p.h.Rec.Traces[(row0+r)*T+col] = trace[r*T+col]
 				}
 			}
 		}
@@ -781,7 +772,7 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) (err er
 		}
 	}
 	if len(cs) == len(p.chunks) {
-		p.step = s0 + int64(k) // every chunk is at the end of these steps
+		p.h.Step = s0 + int64(k) // every chunk is at the end of these steps
 	}
 	return nil
 }
@@ -822,7 +813,7 @@ func (p *Population) overflow(pr *program, cs []*chunk, s0 int64, k, count int) 
 			return err
 		}
 		if len(cs) == len(p.chunks) {
-			p.step = s0 + int64(k)
+			p.h.Step = s0 + int64(k)
 		}
 		return nil
 	}
@@ -851,34 +842,28 @@ func (p *Population) readState(f func(i int, s stateRec)) error {
 	})
 }
 
-func (p *Population) checkLen(n int, what string) {
-	if n != p.m.N {
-		panic(fmt.Sprintf("gpu: %s: len(dst) = %d, want %d", what, n, p.m.N))
-	}
-}
-
 // Potentials copies u into dst (len N).
 func (p *Population) Potentials(dst []float32) error {
-	p.checkLen(len(dst), "Potentials")
+	p.h.CheckLen(len(dst), "Potentials")
 	return p.readState(func(i int, s stateRec) { dst[i] = s.U })
 }
 
 // Refractory copies the refractory counters into dst (len N).
 func (p *Population) Refractory(dst []int32) error {
-	p.checkLen(len(dst), "Refractory")
+	p.h.CheckLen(len(dst), "Refractory")
 	return p.readState(func(i int, s stateRec) { dst[i] = s.Ref })
 }
 
 // Counts copies the spike counts into dst (len N).
 func (p *Population) Counts(dst []uint32) error {
-	p.checkLen(len(dst), "Counts")
+	p.h.CheckLen(len(dst), "Counts")
 	return p.readState(func(i int, s stateRec) { dst[i] = s.Cnt })
 }
 
-// State copies the whole state in one read-back (lifgpu.StateReader).
+// State copies the whole state in one read-back.
 func (p *Population) State() (lifgpu.State, error) {
 	n := p.m.N
-	st := lifgpu.State{Step: p.step, U: make([]float32, n), Ref: make([]int32, n), Counts: make([]uint32, n)}
+	st := lifgpu.State{Step: p.h.Step, U: make([]float32, n), Ref: make([]int32, n), Counts: make([]uint32, n)}
 	err := p.readState(func(i int, s stateRec) { st.U[i], st.Ref[i], st.Counts[i] = s.U, s.Ref, s.Cnt })
 	if err != nil {
 		return lifgpu.State{}, err
@@ -888,8 +873,8 @@ func (p *Population) State() (lifgpu.State, error) {
 
 // Spiked returns the neurons that spiked in the last step, ascending.
 func (p *Population) Spiked() ([]int32, error) {
-	if p.closed {
-		return nil, lifgpu.ErrClosed
+	if err := p.h.Open(); err != nil {
+		return nil, err
 	}
 	if p.spikedValid {
 		return slices.Clone(p.spiked), nil
@@ -917,24 +902,16 @@ func (p *Population) Spiked() ([]int32, error) {
 }
 
 // Recording returns a copy of what was recorded so far.
-func (p *Population) Recording() (*lifgpu.Recording, error) {
-	if p.closed {
-		return nil, lifgpu.ErrClosed
-	}
-	return p.rec.Clone(), nil
-}
+func (p *Population) Recording() (*lifgpu.Recording, error) { return p.h.Recording() }
 
 // Restore sets the population's state (a checkpoint's) and clears the recording and
 // the last step's spikes; recording goes on from st.Step.
 func (p *Population) Restore(st lifgpu.State) error {
-	if p.closed {
-		return lifgpu.ErrClosed
+	if err := p.h.CheckRestore(st); err != nil {
+		return err
 	}
 	if p.lost {
 		return errors.New("gpu: the context was lost (injected fault): make a new population and Restore into it")
-	}
-	if err := st.Check(p.m.N); err != nil {
-		return err
 	}
 	err := p.do(func() error {
 		buf := make([]stateRec, p.plan.chunkN)
@@ -951,20 +928,14 @@ func (p *Population) Restore(st lifgpu.State) error {
 	if err != nil {
 		return err
 	}
-	p.step = st.Step
 	p.torn = false // the whole state is new
 	p.spiked, p.spikedValid = nil, true
-	return p.ClearRecording()
+	p.h.Restored(st.Step)
+	return nil
 }
 
 // ClearRecording drops what was recorded so far; recording goes on from this step.
-func (p *Population) ClearRecording() error {
-	if p.closed {
-		return lifgpu.ErrClosed
-	}
-	p.rec.Reset(p.step)
-	return nil
-}
+func (p *Population) ClearRecording() error { return p.h.ClearRecording() }
 
 // free deletes every GL object. It runs on the GL thread.
 func (p *Population) free() {
@@ -993,10 +964,9 @@ func (p *Population) free() {
 // Close frees the population's device memory and its context. A second Close does
 // nothing.
 func (p *Population) Close() error {
-	if p.closed {
+	if p.h.Close() {
 		return nil
 	}
-	p.closed = true
 	err := p.ctx.th.call(func() error {
 		p.free()
 		return checkGL("freeing")

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/conformance"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
@@ -173,7 +174,7 @@ func TestStepHighHalf(t *testing.T) {
 				t.Fatalf("the high half changes only %d of %d neurons: the test cannot see it", d, n)
 			}
 			p := newPop(t, cfg, Options{StepsPerDispatch: c.k})
-			p.step = c.start
+			p.h.Step = c.start
 			if err := p.do(func() error { return p.advance(steps, input{}) }); err != nil {
 				t.Fatal(err)
 			}
@@ -195,7 +196,7 @@ func TestStepHighHalf(t *testing.T) {
 
 // stepsFrom is the contract's Euler step (DESIGN.md) for a model with a bias, noise and
 // Poisson input and no schedule, from step start, with the draws at counter(s).
-func stepsFrom(m *lifgpu.Model, start int64, steps int, counter func(int64) uint64) ([]float32, []int32) {
+func stepsFrom(m *model.Model, start int64, steps int, counter func(int64) uint64) ([]float32, []int32) {
 	u, ref := make([]float32, m.N), make([]int32, m.N)
 	for i := range u {
 		u[i] = m.U0.At(i)

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/lifgpu/lifgpu/internal/batch"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
@@ -29,7 +30,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	m, err := cfg.Resolve()
+	m, err := model.Resolve(cfg)
 	if err != nil {
 		return err
 	}

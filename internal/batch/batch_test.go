@@ -146,11 +146,11 @@ func (f *faulty) Run(k int) error {
 	return f.Population.Run(k)
 }
 
-func (f *faulty) Potentials(dst []float32) error {
+func (f *faulty) State() (lifgpu.State, error) {
 	if f.failed && f.lost {
-		return errInjected
+		return lifgpu.State{}, errInjected
 	}
-	return f.Population.Potentials(dst)
+	return f.Population.State()
 }
 
 func TestFaultThenResume(t *testing.T) {

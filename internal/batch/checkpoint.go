@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/npy"
 )
 
@@ -57,7 +58,7 @@ func readCheckpoint(path string, n int) (*checkpoint, error) {
 	}
 	c.state.Step, c.parts = step[0], int(parts[0])
 	copy(c.hash[:], hash)
-	if err := c.state.Check(n); err != nil {
+	if err := model.CheckState(c.state, n); err != nil {
 		return nil, bad(err.Error())
 	}
 	return &c, nil
@@ -83,7 +84,7 @@ func partIndex(name string) (int, bool) {
 }
 
 // writePart writes recording rec (what was recorded since the last part) as part k.
-func writePart(dir string, k int, rec *lifgpu.Recording, m *lifgpu.Model) error {
+func writePart(dir string, k int, rec *lifgpu.Recording, m *model.Model) error {
 	if m.Record.Spikes {
 		if err := npy.WriteNPZ(partPath(dir, "spikes", k), npy.Array{Name: "t", Data: times(rec.SpikeSteps, rec.Dt)},
 			npy.Array{Name: "i", Data: rec.SpikeIDs}); err != nil {

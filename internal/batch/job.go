@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
@@ -80,7 +81,7 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := cfg.Resolve()
+	m, err := model.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +151,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("remaking the spec of %s: %w", j.Dir, err)
 	}
-	m, err := cfg.Resolve()
+	m, err := model.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}

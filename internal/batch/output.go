@@ -24,7 +24,7 @@ import (
 // last, and removes the checkpoint and the parts.
 func (r *runner) finish(wall time.Duration) (*Result, error) {
 	dir, m := r.job.Dir, r.model
-	st, err := lifgpu.ReadState(r.pop)
+	st, err := r.pop.State()
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
@@ -23,7 +23,7 @@ type Needs struct {
 
 // Estimate returns what running s (resolved into m) needs; plot: the figures are drawn,
 // which joins every recording in memory.
-func Estimate(s *spec.Spec, m *lifgpu.Model, plot bool) Needs {
+func Estimate(s *spec.Spec, m *model.Model, plot bool) Needs {
 	n, steps := int64(m.N), int64(s.Steps)
 	held := steps // steps whose recordings are held in memory at once
 	if s.CheckpointEvery > 0 {
@@ -38,7 +38,7 @@ func Estimate(s *spec.Spec, m *lifgpu.Model, plot bool) Needs {
 	if s.Backend != "gpu" {
 		perNeuron += 12
 	}
-	for _, f := range []lifgpu.Field32{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias, m.NoiseMean, m.NoiseStd, m.PoissonWeight} {
+	for _, f := range []model.Field[float32]{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias, m.NoiseMean, m.NoiseStd, m.PoissonWeight} {
 		if !f.IsScalar() {
 			perNeuron += 4
 		}
@@ -47,7 +47,7 @@ func Estimate(s *spec.Spec, m *lifgpu.Model, plot bool) Needs {
 		perNeuron += 4
 	}
 	if s.Backend != "gpu" { // the kernels' copies
-		for _, f := range []lifgpu.Field32{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.Bias} {
+		for _, f := range []model.Field[float32]{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.Bias} {
 			if !f.IsScalar() {
 				perNeuron += 4
 			}
@@ -99,7 +99,7 @@ func Estimate(s *spec.Spec, m *lifgpu.Model, plot bool) Needs {
 
 // Preflight refuses a run that would not fit in memory or on the disk of dir, naming
 // the numbers.
-func Preflight(s *spec.Spec, m *lifgpu.Model, dir string, plot bool) error {
+func Preflight(s *spec.Spec, m *model.Model, dir string, plot bool) error {
 	need := Estimate(s, m, plot)
 	if avail, err := memoryAvailable(); err == nil && need.Memory > avail {
 		return fmt.Errorf("the run needs about %s of memory (%s), %s is available: lower n, record fewer traces, a larger trace_every or fewer steps",

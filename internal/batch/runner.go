@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
 type runner struct {
 	job         Job
 	spec        *spec.Spec
-	model       *lifgpu.Model
+	model       *model.Model
 	hash        [32]byte
 	pop         lifgpu.Population
 	parts       int   // parts written (and named by the last checkpoint)
@@ -104,7 +105,7 @@ func (r *runner) writePart() error {
 // writes the state as the checkpoint that names it. The state is read first, so that a
 // population that cannot give it (a lost or torn GPU state) writes nothing.
 func (r *runner) writeCheckpoint() error {
-	st, err := lifgpu.ReadState(r.pop)
+	st, err := r.pop.State()
 	if err != nil {
 		return err
 	}

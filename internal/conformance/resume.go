@@ -22,7 +22,7 @@ func Resume(t *testing.T, f Factory, sc Scale) {
 			if err := whole.Run(first); err != nil {
 				t.Fatal(err)
 			}
-			st, err := lifgpu.ReadState(whole)
+			st, err := whole.State()
 			if err != nil {
 				t.Fatal(err)
 			}

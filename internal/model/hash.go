@@ -1,4 +1,4 @@
-package lifgpu
+package model
 
 import (
 	"crypto/sha256"
@@ -16,7 +16,7 @@ func (m *Model) Hash() [32]byte {
 	w(int64(m.N))
 	h.Write([]byte(m.Method))
 	w(math.Float64bits(m.Dt))
-	for _, f := range []Field32{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias} {
+	for _, f := range []Field[float32]{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias} {
 		hashField(h, f)
 	}
 	w(m.RefSteps.Scalar)
@@ -49,7 +49,7 @@ func (m *Model) Hash() [32]byte {
 	return out
 }
 
-func hashField(h hash.Hash, f Field32) {
+func hashField(h hash.Hash, f Field[float32]) {
 	writeChunked(h, f.Values == nil)
 	writeChunked(h, f.Scalar)
 	writeChunked(h, f.Values)

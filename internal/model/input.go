@@ -1,0 +1,81 @@
+package model
+
+import (
+	"sort"
+
+	"github.com/lifgpu/lifgpu/internal/rng"
+)
+
+// Segment is a stretch of steps [Start, End) over which the scheduled current is
+// constant; Sched is its value (nil means no entry applies yet: 0).
+type Segment struct {
+	Start, End int64
+	Sched      *Field[float32]
+}
+
+// ScheduleAt returns the index of the schedule entry in force at step, or -1.
+func (m *Model) ScheduleAt(step int64) int {
+	k := sort.Search(len(m.Schedule), func(i int) bool { return m.Schedule[i].Step > step })
+	return k - 1
+}
+
+// SchedAt returns the scheduled current in force at step, or nil (0).
+func (m *Model) SchedAt(step int64) *Field[float32] {
+	if k := m.ScheduleAt(step); k >= 0 {
+		return &m.Schedule[k].Value
+	}
+	return nil
+}
+
+// Segments splits steps [from, from+steps) at the schedule's change points.
+func (m *Model) Segments(from int64, steps int) []Segment {
+	var out []Segment
+	end := from + int64(steps)
+	for s := from; s < end; {
+		k := m.ScheduleAt(s)
+		e := end
+		if k+1 < len(m.Schedule) && m.Schedule[k+1].Step < e {
+			e = m.Schedule[k+1].Step
+		}
+		seg := Segment{Start: s, End: e}
+		if k >= 0 {
+			seg.Sched = &m.Schedule[k].Value
+		}
+		out = append(out, seg)
+		s = e
+	}
+	return out
+}
+
+// Current returns ((bias + sched) + x) for neuron i in float32, the input a step adds
+// before the random terms. sched may be nil (no schedule entry in force).
+func (m *Model) Current(i int, sched *Field[float32], x float32) float32 {
+	var s float32
+	if sched != nil {
+		s = sched.At(i)
+	}
+	b := m.Bias.At(i)
+	I := b + s
+	I = I + x
+	return I
+}
+
+// Random adds the random terms of neuron i at step to base, the value Current gave:
+// ((base + noise) + poisson), each term only when configured.
+func (m *Model) Random(i int, step int64, base float32) float32 {
+	I := base
+	if m.HasNoise {
+		w := rng.Draw(m.Seed, rng.StreamNoise, uint32(i), uint64(step))
+		z := m.Normal.Sample(w[0], w[1])
+		I = I + rng.Noise(m.NoiseMean.At(i), m.NoiseStd.At(i), z)
+	}
+	if m.HasPoisson {
+		w := rng.Draw(m.Seed, rng.StreamPoisson, uint32(i), uint64(step))
+		k := m.PoissonTable.Sample(i, w[0])
+		I = I + rng.PoissonCurrent(m.PoissonWeight.At(i), k)
+	}
+	return I
+}
+
+// HasRandom reports whether the input has a random term, so that it changes every step.
+func (m *Model) HasRandom() bool { return m.HasNoise || m.HasPoisson }

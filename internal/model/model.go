@@ -1,0 +1,130 @@
+package model
+
+import (
+	"math"
+	"sync"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/rng"
+)
+
+// Model is a validated Config, resolved into the float32 values that the update uses.
+// The conversions happen once, on the host, in float64 then rounded to float32, so that
+// every backend starts from the same bits.
+type Model struct {
+	N        int
+	Method   lifgpu.Method
+	Dt       float64
+	Alpha    Field[float32] // Euler: float32(dt/tau_m). Exact: float32(exp(-dt/tau_m)).
+	R        Field[float32]
+	URest    Field[float32]
+	UReset   Field[float32]
+	UTh      Field[float32]
+	RefSteps Field[int32] // int(round(t_ref/dt)), half away from zero
+	U0       Field[float32]
+	Bias     Field[float32] // 0 when unset
+	Schedule []Entry
+	Record   lifgpu.Record
+
+	// Random inputs: Seed keys the generator. HasNoise: noise = NoiseMean + NoiseStd*z.
+	// HasPoisson: poisson = float32(k)*PoissonWeight with k drawn from PoissonTable.
+	Seed          uint64
+	HasNoise      bool
+	NoiseMean     Field[float32]
+	NoiseStd      Field[float32]
+	Normal        *rng.NormalTable
+	HasPoisson    bool
+	PoissonTable  *rng.PoissonTable
+	PoissonWeight Field[float32]
+}
+
+// Entry is a schedule entry in float32: the scheduled current from step Step on.
+type Entry struct {
+	Step  int64
+	Value Field[float32]
+}
+
+// Resolve validates cfg and returns its Model.
+func Resolve(cfg lifgpu.Config) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := cfg.N
+	p := cfg.Params.WithDefaults()
+	dt := p.Dt
+	m := &Model{N: n, Method: p.Method, Dt: dt, Record: cfg.Record, Seed: cfg.Seed}
+	if p.Method == lifgpu.Exact {
+		m.Alpha = map32(p.TauM, n, func(tau float64) float64 { return math.Exp(-dt / tau) })
+	} else {
+		m.Alpha = map32(p.TauM, n, func(tau float64) float64 { return dt / tau })
+	}
+	m.R = to32(p.R, n)
+	m.URest = to32(p.URest, n)
+	m.UReset = to32(p.UReset, n)
+	m.UTh = to32(p.UTh, n)
+	m.U0 = to32(p.U0, n)
+	if cfg.Input.Bias.IsSet() {
+		m.Bias = to32(cfg.Input.Bias, n)
+	}
+	m.RefSteps = mapI32(p.TRef, n, func(t float64) int32 { return int32(math.Round(t / dt)) })
+	for _, e := range cfg.Input.Schedule {
+		m.Schedule = append(m.Schedule, Entry{Step: e.Step, Value: to32(e.Value, n)})
+	}
+	if nz := cfg.Input.Noise; nz.Enabled() {
+		m.HasNoise, m.Normal = true, normalTable()
+		if nz.Mean.IsSet() {
+			m.NoiseMean = to32(nz.Mean, n)
+		}
+		if nz.Std.IsSet() {
+			m.NoiseStd = to32(nz.Std, n)
+		}
+	}
+	if po := cfg.Input.Poisson; po.Enabled() {
+		lambdas := make([]float64, po.Rate.Len())
+		for i := range lambdas {
+			lambdas[i] = po.Rate.At(i) * dt / 1000
+		}
+		t, err := rng.NewPoissonTable(lambdas...)
+		if err != nil {
+			return nil, err // Validate checked every mean: a bug if it happens
+		}
+		m.HasPoisson, m.PoissonTable = true, t
+		m.PoissonWeight = Field[float32]{Scalar: 1}
+		if po.Weight.IsSet() {
+			m.PoissonWeight = to32(po.Weight, n)
+		}
+	}
+	return m, nil
+}
+
+// normalTable is the one Gaussian table every population shares.
+var normalTable = sync.OnceValue(rng.NewNormalTable)
+
+// to32 rounds v to float32, keeping a scalar scalar.
+func to32(v lifgpu.Values, n int) Field[float32] {
+	return map32(v, n, func(x float64) float64 { return x })
+}
+
+// map32 applies fn to each value of v (in float64) and rounds the result to float32.
+func map32(v lifgpu.Values, n int, fn func(float64) float64) Field[float32] {
+	if v.IsScalar() {
+		return Field[float32]{Scalar: float32(fn(v.ScalarValue()))}
+	}
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = float32(fn(v.At(i)))
+	}
+	return Field[float32]{Values: out}
+}
+
+// mapI32 applies fn to each value of v.
+func mapI32(v lifgpu.Values, n int, fn func(float64) int32) Field[int32] {
+	if v.IsScalar() {
+		return Field[int32]{Scalar: fn(v.ScalarValue())}
+	}
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = fn(v.At(i))
+	}
+	return Field[int32]{Values: out}
+}
