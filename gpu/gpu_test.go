@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
-	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/cpu"
 	"github.com/lifgpu/lifgpu/internal/conformance"
+	"github.com/lifgpu/lifgpu/internal/model"
 )
 
 // w1 is workload W1 (shared/bench/README.md) for n neurons: dt 0.1, tau_m 10, R 1,

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
-	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/conformance"
+	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
