@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/batch"
 )
 
 // processStart is when the program started, for the time to the first step.
@@ -70,13 +71,40 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
 		return 2
 	}
+	msg := strings.TrimPrefix(strings.ReplaceAll(err.Error(), ": lifgpu: ", ": "), "lifgpu: ")
+	fmt.Fprintln(stderr, "lifgpu:", msg+hint(err))
 	if isInterrupted(err) {
-		fmt.Fprintln(stderr, "lifgpu:", err)
 		return exitInterrupted
 	}
-	msg := strings.TrimPrefix(strings.ReplaceAll(err.Error(), ": lifgpu: ", ": "), "lifgpu: ")
-	fmt.Fprintln(stderr, "lifgpu:", msg)
 	return 1
+}
+
+// hint is what to type next, for the errors of a batch run that have a flag for it (the
+// library's messages name no flags).
+func hint(err error) string {
+	var (
+		exists *batch.ExistsError
+		intr   *batch.InterruptedError
+		fault  *batch.FaultError
+		res    *batch.ResourceError
+	)
+	switch {
+	case errors.As(err, &exists) && exists.NotDir:
+		return ": choose another with -o"
+	case errors.As(err, &exists):
+		return fmt.Sprintf(": use -f to write into it, -resume %s to continue its run, or -o to choose another", exists.Dir)
+	case errors.As(err, &intr) && intr.Err == nil:
+		return "; resume with: lifgpu run -resume " + intr.Dir
+	case errors.As(err, &fault):
+		h := "; resume with: lifgpu run -resume " + fault.Dir
+		if !errors.Is(err, lifgpu.ErrClosed) {
+			h += " (add -backend cpu to finish on the CPU: the results are the same bits)"
+		}
+		return h
+	case errors.As(err, &res) && res.Resource == "disk":
+		return " with -o"
+	}
+	return ""
 }
 
 func usage(w io.Writer) {

@@ -114,14 +114,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		if len(bad) > 0 {
 			return fmt.Errorf("-resume takes the spec and outputs of its run; only -backend and -log may change (not %v)", bad)
 		}
-		res, err = batch.Resume(ctx, f.resume, f.backend, newPopulation, logger, progress.update)
+		res, err = batch.Resume(ctx, f.resume, f.backend, nil, logger, progress.update)
 	} else {
 		var r batch.Recipe
 		if r, err = recipe(fs, &f, "default"); err != nil {
 			return err
 		}
 		res, err = batch.Start(ctx, batch.Job{Recipe: r, Dir: f.out, Force: f.force, Plot: f.plot,
-			New: newPopulation, Logger: logger, Progress: progress.update})
+			Logger: logger, Progress: progress.update})
 	}
 	progress.finish()
 	if err != nil {

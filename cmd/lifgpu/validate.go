@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/internal/batch"
 	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/spec"
@@ -34,8 +35,12 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	need := batch.Estimate(s, m, false)
-	fmt.Fprintf(stdout, "%s: ok (%d neurons, %d steps of %g ms, method %s, backend %s)\n", fs.Arg(0), cfg.N, s.Steps, m.Dt, m.Method, cmp.Or(s.Backend, "auto"))
+	kind, err := backend.Choose(backend.Kind(s.Backend))
+	if err != nil {
+		return err
+	}
+	need := batch.Estimate(s, m, kind, false)
+	fmt.Fprintf(stdout, "%s: ok (%d neurons, %d steps of %g ms, method %s, backend %s: %s here)\n", fs.Arg(0), cfg.N, s.Steps, m.Dt, m.Method, cmp.Or(s.Backend, "auto"), kind)
 	fmt.Fprintf(stdout, "needs about %s of memory and %s of disk, plus 12 bytes a spike recorded (%s)\n", batch.HumanBytes(need.Memory), batch.HumanBytes(need.Disk), need.Detail)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/cpu"
 )
 
@@ -38,7 +39,7 @@ state = true
 `
 
 func cpuFactory(kernel string) Factory {
-	return func(backend string, cfg lifgpu.Config) (lifgpu.Population, error) {
+	return func(_ backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
 		return cpu.New(cfg, cpu.Options{Kernel: kernel})
 	}
 }
@@ -107,7 +108,8 @@ func TestInterruptResume(t *testing.T) {
 				}
 			}}
 			_, err := Start(ctx, job)
-			if !errors.Is(err, ErrInterrupted) || !strings.Contains(err.Error(), "-resume "+dir) {
+			var ie *InterruptedError
+			if !errors.Is(err, ErrInterrupted) || !errors.As(err, &ie) || ie.Dir != dir || ie.Err != nil || ie.Step < stopAt {
 				t.Fatalf("interrupted run: %v", err)
 			}
 			res, err := Resume(context.Background(), dir, "", cpuFactory(kernels[(k+1)%len(kernels)]), nil, nil)
@@ -162,12 +164,16 @@ func TestFaultThenResume(t *testing.T) {
 			job := Job{Recipe: r, Dir: dir, New: cpuFactory(""),
 				wrap: func(p lifgpu.Population) lifgpu.Population { return &faulty{Population: p, failAt: 60, lost: lost} }}
 			_, err := Start(context.Background(), job)
-			if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), "resume with: lifgpu run -resume") {
+			var fe *FaultError
+			if !errors.Is(err, errInjected) || !errors.As(err, &fe) || fe.Dir != dir {
 				t.Fatalf("faulty run: %v", err)
 			}
 			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), 3000)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if fe.Checkpoint != ck.state.Step {
+				t.Errorf("the error names the checkpoint at step %d, the file holds step %d", fe.Checkpoint, ck.state.Step)
 			}
 			if lost && ck.state.Step%250 != 0 {
 				t.Errorf("state was unreadable, yet the checkpoint is at step %d, not the last periodic one", ck.state.Step)
@@ -255,8 +261,9 @@ func TestForceReplaces(t *testing.T) {
 	r := recipeIn(t, specText)
 	dir := reference(t, r)
 	small := recipeIn(t, "n = 50\nsteps = 100\n[record]\nrate = true\n")
-	if _, err := Start(context.Background(), Job{Recipe: small, Dir: dir, New: cpuFactory("")}); err == nil || !strings.Contains(err.Error(), "-f") {
-		t.Fatalf("existing folder without -f: %v", err)
+	var ee *ExistsError
+	if _, err := Start(context.Background(), Job{Recipe: small, Dir: dir, New: cpuFactory("")}); !errors.As(err, &ee) || ee.Dir != dir || ee.NotDir {
+		t.Fatalf("existing folder without Force: %v", err)
 	}
 	if _, err := Start(context.Background(), Job{Recipe: small, Dir: dir, Force: true, New: cpuFactory("")}); err != nil {
 		t.Fatal(err)
@@ -281,7 +288,7 @@ func TestBuiltinTooLarge(t *testing.T) {
 // TestBackendFails: a backend that cannot start leaves no output folder behind.
 func TestBackendFails(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	refuse := func(string, lifgpu.Config) (lifgpu.Population, error) { return nil, lifgpu.ErrNoGPU }
+	refuse := func(backend.Kind, lifgpu.Config) (lifgpu.Population, error) { return nil, lifgpu.ErrNoGPU }
 	if _, err := Start(context.Background(), Job{Recipe: recipeIn(t, "n = 10\nsteps = 5\n"), Dir: dir, New: refuse}); !errors.Is(err, lifgpu.ErrNoGPU) {
 		t.Fatalf("got %v", err)
 	}

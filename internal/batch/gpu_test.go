@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/gpu"
 )
 
 func gpuFactory(t *testing.T, opts gpu.Options) Factory {
-	return func(backend string, cfg lifgpu.Config) (lifgpu.Population, error) {
+	return func(_ backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
 		p, err := gpu.New(cfg, opts)
 		if errors.Is(err, lifgpu.ErrNoGPU) && os.Getenv("LIFGPU_REQUIRE_GPU") != "1" {
 			t.Skipf("no GL context: %v", err)
@@ -79,12 +80,16 @@ func TestGPUFault(t *testing.T) {
 			whole := reference(t, r)
 			dir := filepath.Join(t.TempDir(), "out")
 			_, err := Start(context.Background(), Job{Recipe: r, Dir: dir, New: gpuFactory(t, c.opts)})
-			if err == nil || !strings.Contains(err.Error(), "injected fault") || !strings.Contains(err.Error(), "-backend cpu") {
+			var fe *FaultError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "injected fault") {
 				t.Fatalf("faulty run: %v", err)
 			}
 			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), 3000)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if fe.Checkpoint != ck.state.Step {
+				t.Errorf("the error names the checkpoint at step %d, the file holds step %d", fe.Checkpoint, ck.state.Step)
 			}
 			if c.periodic && ck.state.Step%250 != 0 {
 				t.Errorf("checkpoint at step %d, want the last periodic one", ck.state.Step)

@@ -13,21 +13,27 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/internal/model"
-	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
-// Factory makes a population on a named backend ("auto", "cpu" or "gpu").
-type Factory func(backend string, cfg lifgpu.Config) (lifgpu.Population, error)
+// Factory makes a population on a backend that backend.Choose already resolved (CPU or
+// GPU).
+type Factory func(kind backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error)
+
+// NewPopulation is the Factory a Job uses when it names none: backend.New.
+func NewPopulation(kind backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
+	return backend.New(cfg, backend.Options{Kind: kind})
+}
 
 // Job is one batch run.
 type Job struct {
 	Recipe  Recipe
-	Dir     string // the output folder
-	Force   bool   // write into an existing folder
-	Plot    bool   // draw raster.png, traces.png, rate.png at the end
-	Backend string // overrides the spec's backend ("" keeps it)
-	New     Factory
+	Dir     string  // the output folder
+	Force   bool    // write into an existing folder
+	Plot    bool    // draw raster.png, traces.png, rate.png at the end
+	Backend string  // overrides the spec's backend ("" keeps it)
+	New     Factory // nil: NewPopulation
 	Logger  *slog.Logger
 	// Progress, if set, is called after every slice of steps.
 	Progress func(done, total int64, elapsed time.Duration)
@@ -49,10 +55,6 @@ type Result struct {
 	Backend     string
 	Files       []string
 }
-
-// ErrInterrupted is returned (wrapped, with how to resume) when the context was
-// cancelled: a checkpoint was written first.
-var ErrInterrupted = errors.New("interrupted")
 
 // jobFile is job.json.
 type jobFile struct {
@@ -85,14 +87,18 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Preflight(s, m, j.Dir, j.Plot); err != nil {
+	kind, err := backend.Choose(backend.Kind(s.Backend))
+	if err != nil {
+		return nil, err
+	}
+	if err := Preflight(s, m, kind, j.Dir, j.Plot); err != nil {
 		return nil, err
 	}
 	if err := checkOut(j.Dir, j.Force); err != nil {
 		return nil, err
 	}
 	// The population first: a backend that cannot start leaves no folder behind.
-	pop, err := j.newPopulation(s, cfg)
+	pop, err := j.newPopulation(kind, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +161,11 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Preflight(s, m, j.Dir, j.Plot); err != nil {
+	kind, err := backend.Choose(backend.Kind(s.Backend))
+	if err != nil {
+		return nil, err
+	}
+	if err := Preflight(s, m, kind, j.Dir, j.Plot); err != nil {
 		return nil, err
 	}
 	hash := m.Hash()
@@ -181,7 +191,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if err := cleanParts(j.Dir, ck.parts); err != nil {
 		return nil, err
 	}
-	pop, err := j.newPopulation(s, cfg)
+	pop, err := j.newPopulation(kind, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -196,12 +206,12 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	return r.run(ctx)
 }
 
-func (j Job) newPopulation(s *spec.Spec, cfg lifgpu.Config) (lifgpu.Population, error) {
-	backend := s.Backend
-	if backend == "" {
-		backend = "auto"
+func (j Job) newPopulation(kind backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
+	f := j.New
+	if f == nil {
+		f = NewPopulation
 	}
-	pop, err := j.New(backend, cfg)
+	pop, err := f(kind, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -223,9 +233,9 @@ func checkOut(dir string, force bool) error {
 	st, err := os.Stat(dir)
 	switch {
 	case err == nil && !st.IsDir():
-		return fmt.Errorf("output %s exists and is not a folder: choose another with -o", dir)
+		return &ExistsError{Dir: dir, NotDir: true}
 	case err == nil && !force:
-		return fmt.Errorf("output folder %s exists: use -f to write into it, -resume %s to continue its run, or -o to choose another", dir, dir)
+		return &ExistsError{Dir: dir}
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
@@ -21,9 +22,10 @@ type Needs struct {
 	Detail string
 }
 
-// Estimate returns what running s (resolved into m) needs; plot: the figures are drawn,
-// which joins every recording in memory.
-func Estimate(s *spec.Spec, m *model.Model, plot bool) Needs {
+// Estimate returns what running s (resolved into m) on kind (CPU or GPU, as
+// backend.Choose resolved it) needs; plot: the figures are drawn, which joins every
+// recording in memory.
+func Estimate(s *spec.Spec, m *model.Model, kind backend.Kind, plot bool) Needs {
 	n, steps := int64(m.N), int64(s.Steps)
 	held := steps // steps whose recordings are held in memory at once
 	if s.CheckpointEvery > 0 {
@@ -35,7 +37,7 @@ func Estimate(s *spec.Spec, m *model.Model, plot bool) Needs {
 	// bytes; scalars cost nothing); the GPU backend keeps those on the device (gpu.New
 	// checks its memory) and a chunk at a time on the host.
 	perNeuron := int64(12)
-	if s.Backend != "gpu" {
+	if kind != backend.GPU {
 		perNeuron += 12
 	}
 	for _, f := range []model.Field[float32]{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.U0, m.Bias, m.NoiseMean, m.NoiseStd, m.PoissonWeight} {
@@ -46,7 +48,7 @@ func Estimate(s *spec.Spec, m *model.Model, plot bool) Needs {
 	if !m.RefSteps.IsScalar() {
 		perNeuron += 4
 	}
-	if s.Backend != "gpu" { // the kernels' copies
+	if kind != backend.GPU { // the kernels' copies
 		for _, f := range []model.Field[float32]{m.Alpha, m.R, m.URest, m.UReset, m.UTh, m.Bias} {
 			if !f.IsScalar() {
 				perNeuron += 4
@@ -97,17 +99,15 @@ func Estimate(s *spec.Spec, m *model.Model, plot bool) Needs {
 	return needs
 }
 
-// Preflight refuses a run that would not fit in memory or on the disk of dir, naming
-// the numbers.
-func Preflight(s *spec.Spec, m *model.Model, dir string, plot bool) error {
-	need := Estimate(s, m, plot)
+// Preflight refuses, with a *ResourceError, a run that would not fit in memory or on
+// the disk of dir.
+func Preflight(s *spec.Spec, m *model.Model, kind backend.Kind, dir string, plot bool) error {
+	need := Estimate(s, m, kind, plot)
 	if avail, err := memoryAvailable(); err == nil && need.Memory > avail {
-		return fmt.Errorf("the run needs about %s of memory (%s), %s is available: lower n, record fewer traces, a larger trace_every or fewer steps",
-			HumanBytes(need.Memory), need.Detail, HumanBytes(avail))
+		return &ResourceError{Resource: "memory", Need: need.Memory, Avail: avail, Detail: need.Detail}
 	}
 	if free, err := diskFree(dir); err == nil && need.Disk > free {
-		return fmt.Errorf("the run needs about %s on disk for %s (%s), plus 12 bytes per spike, but %s is free there: record less, or choose another folder with -o",
-			HumanBytes(need.Disk), dir, need.Detail, HumanBytes(free))
+		return &ResourceError{Resource: "disk", Need: need.Disk, Avail: free, Dir: dir, Detail: need.Detail}
 	}
 	return nil
 }

@@ -2,8 +2,6 @@ package batch
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"path/filepath"
 	"time"
 
@@ -61,11 +59,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		}
 		select {
 		case <-ctx.Done():
-			if err := r.writeCheckpoint(); err != nil {
-				return nil, fmt.Errorf("%w at step %d, and the checkpoint failed: %v", ErrInterrupted, step, err)
-			}
-			return nil, fmt.Errorf("%w at step %d of %d: checkpoint and recordings so far are in %s; resume with: lifgpu run -resume %s",
-				ErrInterrupted, step, total, r.job.Dir, r.job.Dir)
+			return nil, &InterruptedError{Step: step, Total: total, Dir: r.job.Dir, Err: r.writeCheckpoint()}
 		default:
 		}
 	}
@@ -122,18 +116,10 @@ func (r *runner) writeCheckpoint() error {
 
 // fault ends a run whose backend failed: if the population can still give its state
 // (the last step it completed), that becomes a checkpoint; otherwise the last
-// checkpoint on disk stands. Either way the message says how to go on.
+// checkpoint on disk stands.
 func (r *runner) fault(err error) error {
-	at := r.checkpoint
-	if cerr := r.writeCheckpoint(); cerr == nil {
-		at = r.checkpoint
-	} else {
-		r.job.log().Error("state unreadable after the failure; keeping the last checkpoint", "err", cerr, "checkpoint_step", at)
+	if cerr := r.writeCheckpoint(); cerr != nil {
+		r.job.log().Error("state unreadable after the failure; keeping the last checkpoint", "err", cerr, "checkpoint_step", r.checkpoint)
 	}
-	hint := ""
-	if !errors.Is(err, lifgpu.ErrClosed) {
-		hint = " (add -backend cpu to finish on the CPU: the results are the same bits)"
-	}
-	return fmt.Errorf("%s failed: %w; the checkpoint at step %d is in %s; resume with: lifgpu run -resume %s%s",
-		r.pop.Backend(), err, at, r.job.Dir, r.job.Dir, hint)
+	return &FaultError{Backend: r.pop.Backend(), Err: err, Checkpoint: r.checkpoint, Dir: r.job.Dir}
 }
