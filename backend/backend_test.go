@@ -2,6 +2,7 @@ package backend_test
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -57,5 +58,7 @@ func TestNew(t *testing.T) {
 		g.Close()
 	case !errors.Is(err, lifgpu.ErrNoGPU) || !strings.Contains(err.Error(), "backend gpu"):
 		t.Errorf("GPU: %v", err)
+	case os.Getenv("LIFGPU_REQUIRE_GPU") == "1":
+		t.Errorf("LIFGPU_REQUIRE_GPU=1 and %v", err)
 	}
 }
