@@ -4,9 +4,10 @@
 // The package holds what both backends share: the parameters and their defaults, the
 // inputs, what is recorded, the validation of all of these, and the [Population]
 // interface. Two packages implement it: cpu (the bit-exact reference, with a fast
-// SIMD path) and gpu (OpenGL 4.3 compute shaders, headless through EGL). For the same
-// [Config], both give the same bits: the same potentials and the same spikes at
-// every step.
+// SIMD path) and gpu (OpenGL 4.3 compute shaders, headless through EGL); package
+// backend chooses between them (a hardware GPU where there is one, else the CPU). For
+// the same [Config], both give the same bits: the same potentials and the same spikes
+// at every step.
 //
 // # The update
 //
@@ -31,11 +32,21 @@
 //
 // # Example
 //
-//	cfg := lifgpu.Config{N: 1000}                  // the seed's defaults
-//	cfg.Input.Bias = lifgpu.Scalar(4)              // 4 nA into every neuron
-//	cfg.Record.Spikes = true
-//	pop, err := cpu.New(cfg)
-//	...
-//	err = pop.Run(10000)                           // one second of model time
-//	rec, err := pop.Recording()
+// The seed's example on the CPU backend: one neuron with the defaults and 4 nA every
+// step spikes at steps 13, 77, 141, ... (the backend package picks the GPU where
+// there is one).
+//
+//	pop, err := cpu.New(lifgpu.Config{N: 1}, cpu.Options{})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer pop.Close()
+//	for pop.StepCount() < 200 {
+//		if err := pop.Forward(lifgpu.Scalar(4)); err != nil {
+//			log.Fatal(err)
+//		}
+//		if spiked, _ := pop.Spiked(); len(spiked) > 0 {
+//			fmt.Println("spike at step", pop.StepCount()-1)
+//		}
+//	}
 package lifgpu

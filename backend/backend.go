@@ -6,8 +6,11 @@
 // by name, since it is for testing. Both backends give the same bits, so the choice
 // changes the speed, never the result.
 //
-//	pop, err := backend.New(cfg, backend.Options{})   // Auto
-//	...
+//	cfg := lifgpu.Config{N: 1}
+//	pop, err := backend.New(cfg, backend.Options{})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	defer pop.Close()
 //
 // The package is apart from lifgpu because it imports both backends, which import

@@ -22,7 +22,11 @@
 //
 // # Example
 //
-//	pop, err := cpu.New(lifgpu.Config{N: 1_000_000}, cpu.Options{})
-//	...
-//	err = pop.Run(10_000)
+// Three neurons with a held bias each, the spike list recorded:
+//
+//	cfg := lifgpu.Config{N: 3, Record: lifgpu.Record{Spikes: true}}
+//	cfg.Input.Bias = lifgpu.Float32s([]float32{0.4, 0.6, 1.0}) // nA; rheobase is 0.5 nA
+//	pop, _ := cpu.New(cfg, cpu.Options{})
+//	defer pop.Close()
+//	pop.Run(1000) // 100 ms; closed form: first spikes at steps 68 (1.0 nA) and 178 (0.6 nA)
 package cpu

@@ -72,11 +72,19 @@
 //
 // # Example
 //
+// The GPU where one can be made, else the CPU, with the same bits (backend.New does
+// this, preferring hardware to a software renderer):
+//
+//	var pop lifgpu.Population
 //	pop, err := gpu.New(cfg, gpu.Options{})
 //	if errors.Is(err, lifgpu.ErrNoGPU) {
 //		pop, err = cpu.New(cfg, cpu.Options{}) // fall back to the CPU
 //	}
-//	...
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	defer pop.Close()
-//	err = pop.Run(10000)
+//	if err := pop.Run(10_000); err != nil {
+//		log.Fatal(err)
+//	}
 package gpu

@@ -14,7 +14,7 @@
 // the same folder, synced and then renamed over the path, so a reader sees
 // either the old file or the complete new one, never a partial one.
 //
-//	err := npy.WriteNPZ("run.npz",
+//	err = npy.WriteNPZ(path,
 //		npy.Array{Name: "spike_steps", Data: steps},
 //		npy.Array{Name: "traces", Shape: []int{rows, len(ids)}, Data: traces},
 //	)
@@ -29,7 +29,10 @@
 // memory grows only as data arrives), so malformed or hostile files give an
 // error, never a panic or a huge allocation.
 //
-//	a, err := npy.ReadFile("tau_m.npy")
+//	a, err := npy.ReadFile(filepath.Join(dir, "tau_m.npy"))
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	tau, err := a.Float64s()
 //
 // # Format

@@ -47,13 +47,9 @@
 //
 // # Example
 //
-//	nt := rng.NewNormalTable()              // upload nt.Values() once
-//	pt, err := rng.NewPoissonTable(0.08)    // one mean for all neurons
-//	...
-//	w := rng.Draw(seed, rng.StreamNoise, uint32(i), step)
+//	w := rng.Draw(seed, rng.StreamNoise, 5, 7)
 //	z := nt.Sample(w[0], w[1])
-//	noise := rng.Noise(mean, std, z)
-//	p := rng.Draw(seed, rng.StreamPoisson, uint32(i), step)
-//	k := pt.Sample(i, p[0])
-//	in := rng.PoissonCurrent(weight, k)
+//	fmt.Printf("draw %08x, z = %.6f, noise = %.6f nA\n", w, z, rng.Noise(0.1, 0.5, z))
+//	p := rng.Draw(seed, rng.StreamPoisson, 5, 7)
+//	k := pt.Sample(5, p[0])
 package rng
