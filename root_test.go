@@ -57,3 +57,42 @@ func TestValidation(t *testing.T) {
 		t.Errorf("exact with dt > tau_m is stable: %v", err)
 	}
 }
+
+// TestFloat32Range: values finite in float64 but beyond float32 are refused, naming the
+// field; subnormal ones are accepted and noted as flushed.
+func TestFloat32Range(t *testing.T) {
+	t.Parallel()
+	bad := []struct {
+		cfg   lifgpu.Config
+		field string
+	}{
+		{lifgpu.Config{N: 1, Input: lifgpu.Input{Bias: lifgpu.Scalar(3.5e38)}}, "input.bias"},
+		{lifgpu.Config{N: 2, Params: lifgpu.Params{R: lifgpu.Float64s([]float64{1, -4e38})}}, "r[1]"},
+		{lifgpu.Config{N: 1, Input: lifgpu.Input{Noise: lifgpu.Noise{Std: lifgpu.Scalar(1e39)}}}, "input.noise.std"},
+	}
+	for _, c := range bad {
+		err := c.cfg.Validate()
+		var fe *lifgpu.FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field || !strings.Contains(err.Error(), "float32") {
+			t.Errorf("%s: %v, want a refusal naming the field and float32", c.field, err)
+		}
+	}
+	cfg := lifgpu.Config{N: 3, Input: lifgpu.Input{Bias: lifgpu.Float64s([]float64{1, 1e-40, -2e-39})}}
+	cfg.Params.URest = lifgpu.Scalar(1e-45)
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(cfg.Notes(), "\n")
+	for _, want := range []string{"input.bias[1] = 1e-40 is subnormal in float32", "as are 1 more", "u_rest = 1e-45", "flushed to 0"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes %q lack %q", notes, want)
+		}
+	}
+	if n := (lifgpu.Config{N: 1}).Notes(); len(n) != 0 {
+		t.Errorf("defaults gave notes %v", n)
+	}
+	exact := lifgpu.Config{N: 1, Params: lifgpu.Params{Method: lifgpu.Exact, Dt: 1, TauM: lifgpu.Scalar(0.0113)}} // exp(-88.5)
+	if n := strings.Join(exact.Notes(), ""); !strings.Contains(n, "decay = exp(-dt/tau_m) of tau_m = 0.0113") {
+		t.Errorf("an underflowing decay is not noted: %q", n)
+	}
+}

@@ -1,6 +1,9 @@
 package lifgpu
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Values is a quantity that is either one scalar for every neuron or an array with one
 // value per neuron. The zero Values is "not set"; see [Scalar], [Float32s], [Float64s].
@@ -52,25 +55,47 @@ func (v Values) At(i int) float64 {
 func (v Values) ScalarValue() float64 { return v.scalar }
 
 // Check returns a *FieldError naming field if v has the wrong length for n neurons or
-// holds a value that is not finite.
+// holds a value that is not finite in float32, the precision of the update: NaN, ±Inf,
+// or a magnitude beyond math.MaxFloat32 (about 3.4e38), which rounds to ±Inf.
 func (v Values) Check(field string, n int) error {
 	if !v.IsScalar() && v.Len() != n {
 		return &FieldError{Field: field, Value: v.Len(), Rule: "per-neuron array needs one value per neuron",
 			Remedy: "give " + itoa(n) + " values, or one scalar"}
 	}
-	if i, bad := v.firstNonFinite(); bad {
-		return &FieldError{Field: field + index(v, i), Value: v.At(i), Rule: "must be a finite number",
-			Remedy: "replace NaN or Inf with a finite value"}
+	for i := 0; i < v.Len(); i++ {
+		x := v.At(i)
+		switch {
+		case math.IsNaN(x) || math.IsInf(x, 0):
+			return &FieldError{Field: field + index(v, i), Value: x, Rule: "must be a finite number",
+				Remedy: "replace NaN or Inf with a finite value"}
+		case math.IsInf(float64(float32(x)), 0):
+			return &FieldError{Field: field + index(v, i), Value: x,
+				Rule:   fmt.Sprintf("is beyond float32's range (magnitude at most %g): the update runs in float32, where it would be %v", math.MaxFloat32, float32(x)),
+				Remedy: "check the units (ms, mV, MOhm, nA) and give a smaller value"}
+		}
 	}
 	return nil
 }
 
-func (v Values) firstNonFinite() (int, bool) {
+// subnormals returns how many values of v are subnormal in float32 (nonzero, below
+// 2^-126 in magnitude once rounded) and the first of them.
+func (v Values) subnormals() (count, first int) {
+	first = -1
 	for i := 0; i < v.Len(); i++ {
-		x := v.At(i)
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return i, true
+		if IsSubnormal32(float32(v.At(i))) {
+			if count == 0 {
+				first = i
+			}
+			count++
 		}
 	}
-	return 0, false
+	return count, first
+}
+
+// IsSubnormal32 reports whether x is a subnormal float32: nonzero with a magnitude below
+// 2^-126, the smallest normal float32 (about 1.18e-38). The contract flushes such
+// values, and such results, to a zero of the same sign.
+func IsSubnormal32(x float32) bool {
+	b := math.Float32bits(x)
+	return b&0x7f800000 == 0 && b&0x007fffff != 0
 }

@@ -40,6 +40,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	need := batch.Estimate(s, m, kind, false)
+	for _, n := range m.Notes {
+		fmt.Fprintln(stdout, "note:", n)
+	}
 	fmt.Fprintf(stdout, "%s: ok (%d neurons, %d steps of %g ms, method %s, backend %s: %s here)\n", fs.Arg(0), cfg.N, s.Steps, m.Dt, m.Method, cmp.Or(s.Backend, "auto"), kind)
 	fmt.Fprintf(stdout, "needs about %s of memory and %s of disk, plus 12 bytes a spike recorded (%s)\n", batch.HumanBytes(need.Memory), batch.HumanBytes(need.Disk), need.Detail)
 	return nil

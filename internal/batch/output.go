@@ -265,6 +265,7 @@ type runInfo struct {
 	Spikes      uint64            `json:"spikes"`
 	MeanRateHz  float64           `json:"mean_rate_hz"`
 	Files       []string          `json:"files"`
+	Notes       []string          `json:"notes,omitempty"` // values flushed to zero (lifgpu.Config.Notes)
 	Host        map[string]any    `json:"host"`
 }
 
@@ -284,7 +285,7 @@ func (r *runner) writeRunJSON(res *Result) error {
 		Lifgpu: lifgpu.Version, Go: runtime.Version(), Modules: modules(), Spec: &s, Seed: s.Seed,
 		Backend: res.Backend, Finished: time.Now().UTC().Round(time.Millisecond), WallS: res.Wall.Seconds(),
 		UpdatesPerS: res.UpdatesPerS, ResumedFrom: res.ResumedFrom, Neurons: res.N, Steps: res.Steps, Spikes: res.Spikes,
-		MeanRateHz: res.MeanRateHz, Files: res.Files, Host: host(),
+		MeanRateHz: res.MeanRateHz, Files: res.Files, Notes: r.model.Notes, Host: host(),
 	}
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {

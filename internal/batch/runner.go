@@ -38,6 +38,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	r.checkpoint = step
 	log.Info("start", "neurons", r.model.N, "steps", total, "from_step", step, "dt_ms", r.model.Dt, "method", r.model.Method,
 		"backend", r.pop.Backend(), "checkpoint_every", every, "out", r.job.Dir)
+	for _, n := range r.model.Notes {
+		log.Warn("note", "what", n)
+	}
 	start := time.Now()
 	slice := r.sliceSteps()
 	for step < total {

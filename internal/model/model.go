@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -36,6 +37,9 @@ type Model struct {
 	HasPoisson    bool
 	PoissonTable  *rng.PoissonTable
 	PoissonWeight Field[float32]
+
+	// Notes are the Config's Notes: the subnormal inputs flushed to zero.
+	Notes []string
 }
 
 // Entry is a schedule entry in float32: the scheduled current from step Step on.
@@ -52,7 +56,7 @@ func Resolve(cfg lifgpu.Config) (*Model, error) {
 	n := cfg.N
 	p := cfg.Params.WithDefaults()
 	dt := p.Dt
-	m := &Model{N: n, Method: p.Method, Dt: dt, Record: cfg.Record, Seed: cfg.Seed}
+	m := &Model{N: n, Method: p.Method, Dt: dt, Record: cfg.Record, Seed: cfg.Seed, Notes: cfg.Notes()}
 	if p.Method == lifgpu.Exact {
 		m.Alpha = map32(p.TauM, n, func(tau float64) float64 { return math.Exp(-dt / tau) })
 	} else {
@@ -105,14 +109,16 @@ func to32(v lifgpu.Values, n int) Field[float32] {
 	return map32(v, n, func(x float64) float64 { return x })
 }
 
-// map32 applies fn to each value of v (in float64) and rounds the result to float32.
+// map32 applies fn to each value of v (in float64) and rounds the result to float32,
+// flushing a subnormal result to a zero of its sign, as the contract does with every
+// input (lifgpu.Config.Notes names those).
 func map32(v lifgpu.Values, n int, fn func(float64) float64) Field[float32] {
 	if v.IsScalar() {
-		return Field[float32]{Scalar: float32(fn(v.ScalarValue()))}
+		return Field[float32]{Scalar: f32.Flush(float32(fn(v.ScalarValue())))}
 	}
 	out := make([]float32, n)
 	for i := range out {
-		out[i] = float32(fn(v.At(i)))
+		out[i] = f32.Flush(float32(fn(v.At(i))))
 	}
 	return Field[float32]{Values: out}
 }

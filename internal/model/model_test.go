@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -37,5 +38,25 @@ func TestResolveDefaults(t *testing.T) {
 	m, _ = model.Resolve(lifgpu.Config{N: 2, Params: lifgpu.Params{URest: lifgpu.Float32s([]float32{-60, -65})}})
 	if m.U0.At(1) != -65 {
 		t.Errorf("u0 defaults to per-neuron u_rest: got %v", m.U0.At(1))
+	}
+}
+
+// TestFlushInputs: subnormal inputs reach the backends as zeros of the same sign, and
+// the model keeps the notes that say so.
+func TestFlushInputs(t *testing.T) {
+	cfg := lifgpu.Config{N: 2, Input: lifgpu.Input{Bias: lifgpu.Float64s([]float64{-1e-40, 2})}}
+	cfg.Params.URest = lifgpu.Scalar(1e-39)
+	m, err := model.Resolve(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := math.Float32bits(m.Bias.At(0)); b != 0x80000000 {
+		t.Errorf("bias[0] = %#08x, want -0", b)
+	}
+	if m.Bias.At(1) != 2 || m.URest.Scalar != 0 || math.Signbit(float64(m.URest.Scalar)) {
+		t.Errorf("bias %v, u_rest %v", m.Bias.Values, m.URest.Scalar)
+	}
+	if len(m.Notes) != 2 {
+		t.Errorf("notes %q, want two", m.Notes)
 	}
 }
