@@ -30,8 +30,8 @@ func TestMulBoundary(t *testing.T) {
 		want float32
 	}{
 		{MinNormal, MinNormal},
-		{MinNormal - ulp, 0},                  // 2^-126 - 2^-150: tiny, though gradual rounding gives 2^-126
-		{math.Ldexp(1, -130), 0},              // deep in the subnormal range
+		{MinNormal - ulp, 0},     // 2^-126 - 2^-150: tiny, though gradual rounding gives 2^-126
+		{math.Ldexp(1, -130), 0}, // deep in the subnormal range
 		{math.Ldexp(1.5, -126), float32(math.Ldexp(1.5, -126))},
 	}
 	for _, c := range cases {
