@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -251,11 +252,11 @@ func (p *Population) randomDrive(lo, hi int, s int64, o *workerOut) {
 		if m.NoiseMean.IsScalar() && m.NoiseStd.IsScalar() {
 			mean, std := m.NoiseMean.Scalar, m.NoiseStd.Scalar
 			for j := range e {
-				e[j] = float32(e[j] + rng.Noise(mean, std, z[j]))
+				e[j] = f32.Add(e[j], rng.Noise(mean, std, z[j]))
 			}
 		} else {
 			for j := range e {
-				e[j] = float32(e[j] + rng.Noise(m.NoiseMean.At(lo+j), m.NoiseStd.At(lo+j), z[j]))
+				e[j] = f32.Add(e[j], rng.Noise(m.NoiseMean.At(lo+j), m.NoiseStd.At(lo+j), z[j]))
 			}
 		}
 	}
@@ -265,11 +266,11 @@ func (p *Population) randomDrive(lo, hi int, s int64, o *workerOut) {
 		m.PoissonTable.SampleN(lo, w0, k)
 		if w := m.PoissonWeight; w.IsScalar() {
 			for j := range e {
-				e[j] = float32(e[j] + rng.PoissonCurrent(w.Scalar, k[j]))
+				e[j] = f32.Add(e[j], rng.PoissonCurrent(w.Scalar, k[j]))
 			}
 		} else {
 			for j := range e {
-				e[j] = float32(e[j] + rng.PoissonCurrent(w.Values[lo+j], k[j]))
+				e[j] = f32.Add(e[j], rng.PoissonCurrent(w.Values[lo+j], k[j]))
 			}
 		}
 	}

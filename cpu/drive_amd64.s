@@ -15,6 +15,15 @@
 // (masked-off lanes are neither read nor written, so nothing past n is touched), one
 // element at a time for AVX2.
 
+// Each function runs with FTZ and DAZ set in MXCSR (saved at entry, restored before
+// RET): results that underflow become zeros of their sign, as the contract says.
+#define FTZ_ON \
+	STMXCSR mxold-4(SP); \
+	MOVL    mxold-4(SP), R11; \
+	ORL     $0x8040, R11; \
+	MOVL    R11, mxnew-8(SP); \
+	LDMXCSR mxnew-8(SP)
+
 // ---------------------------------------------------------------- vectors
 // T = (b + s) + x of the vector at element AX + off/4 (off in bytes).
 #define INPUTV(off, T) \
@@ -99,6 +108,7 @@
 // BODY512(OP, OPM): the AVX-512 loop over n elements with vector macro OP and masked
 // tail macro OPM; BODY2(OP, OP1) the AVX2 one with scalar tail macro OP1.
 #define BODY512(OP, OPM) \
+	FTZ_ON; \
 	XORL AX, AX; \
 	MOVQ BX, CX; \
 	ANDQ $-64, CX; \
@@ -129,9 +139,11 @@ tail: \
 	OPM(Z0, Z1); \
 done: \
 	VZEROUPPER; \
+	LDMXCSR mxold-4(SP); \
 	RET
 
 #define BODY2(OP, OP1) \
+	FTZ_ON; \
 	XORL AX, AX; \
 	MOVQ BX, CX; \
 	ANDQ $-32, CX; \
@@ -159,10 +171,11 @@ tail: \
 	JMP  tail; \
 done: \
 	VZEROUPPER; \
+	LDMXCSR mxold-4(SP); \
 	RET
 
 // func driveEulerAVX512(dst, b, s, x, r []float32)
-TEXT ·driveEulerAVX512(SB), NOSPLIT, $0-120
+TEXT ·driveEulerAVX512(SB), NOSPLIT, $8-120
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), BX
 	MOVQ b_base+24(FP), SI
@@ -172,7 +185,7 @@ TEXT ·driveEulerAVX512(SB), NOSPLIT, $0-120
 	BODY512(EULERV, EULERM)
 
 // func driveExactAVX512(dst, b, s, x, r, uRest []float32)
-TEXT ·driveExactAVX512(SB), NOSPLIT, $0-144
+TEXT ·driveExactAVX512(SB), NOSPLIT, $8-144
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), BX
 	MOVQ b_base+24(FP), SI
@@ -183,7 +196,7 @@ TEXT ·driveExactAVX512(SB), NOSPLIT, $0-144
 	BODY512(EXACTV, EXACTM)
 
 // func inputAVX512(dst, b, s, x []float32)
-TEXT ·inputAVX512(SB), NOSPLIT, $0-96
+TEXT ·inputAVX512(SB), NOSPLIT, $8-96
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), BX
 	MOVQ b_base+24(FP), SI
@@ -192,7 +205,7 @@ TEXT ·inputAVX512(SB), NOSPLIT, $0-96
 	BODY512(INPUTSV, INPUTSM)
 
 // func driveEulerAVX2(dst, b, s, x, r []float32)
-TEXT ·driveEulerAVX2(SB), NOSPLIT, $0-120
+TEXT ·driveEulerAVX2(SB), NOSPLIT, $8-120
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), BX
 	MOVQ b_base+24(FP), SI
@@ -202,7 +215,7 @@ TEXT ·driveEulerAVX2(SB), NOSPLIT, $0-120
 	BODY2(EULERV, EULER1)
 
 // func driveExactAVX2(dst, b, s, x, r, uRest []float32)
-TEXT ·driveExactAVX2(SB), NOSPLIT, $0-144
+TEXT ·driveExactAVX2(SB), NOSPLIT, $8-144
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), BX
 	MOVQ b_base+24(FP), SI
@@ -213,7 +226,7 @@ TEXT ·driveExactAVX2(SB), NOSPLIT, $0-144
 	BODY2(EXACTV, EXACT1)
 
 // func inputAVX2(dst, b, s, x []float32)
-TEXT ·inputAVX2(SB), NOSPLIT, $0-96
+TEXT ·inputAVX2(SB), NOSPLIT, $8-96
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), BX
 	MOVQ b_base+24(FP), SI

@@ -1,10 +1,11 @@
 package cpu
 
+import "github.com/lifgpu/lifgpu/internal/f32"
+
 // Drive loops of fillDrive: for a block of neurons, the input I = ((b + s) + x) and,
 // unless random terms change it every step, the drive the kernels take: R*I for Euler,
-// uRest + R*I for the exact method. Every float32 operation is rounded on its own (the
-// explicit conversions forbid fused multiply-adds) and written in the contract's operand
-// order. dst sets the length; the other slices must hold at least len(dst) values (the
+// uRest + R*I for the exact method. Every float32 operation is rounded on its own and
+// flushed when it underflows (internal/f32), in the contract's operand order. dst sets the length; the other slices must hold at least len(dst) values (the
 // assembly versions do not check).
 //
 // Architecture files prepend faster versions to driveSets in init and point driveEuler,
@@ -15,8 +16,8 @@ package cpu
 func driveEulerGo(dst, b, s, x, r []float32) {
 	b, s, x, r = b[:len(dst)], s[:len(dst)], x[:len(dst)], r[:len(dst)]
 	for i := range dst {
-		t := float32(float32(b[i]+s[i]) + x[i])
-		dst[i] = float32(r[i] * t)
+		t := f32.Add(f32.Add(b[i], s[i]), x[i])
+		dst[i] = f32.Mul(r[i], t)
 	}
 }
 
@@ -24,9 +25,9 @@ func driveEulerGo(dst, b, s, x, r []float32) {
 func driveExactGo(dst, b, s, x, r, uRest []float32) {
 	b, s, x, r, uRest = b[:len(dst)], s[:len(dst)], x[:len(dst)], r[:len(dst)], uRest[:len(dst)]
 	for i := range dst {
-		t := float32(float32(b[i]+s[i]) + x[i])
-		t = float32(r[i] * t)
-		dst[i] = float32(uRest[i] + t)
+		t := f32.Add(f32.Add(b[i], s[i]), x[i])
+		t = f32.Mul(r[i], t)
+		dst[i] = f32.Add(uRest[i], t)
 	}
 }
 
@@ -34,7 +35,7 @@ func driveExactGo(dst, b, s, x, r, uRest []float32) {
 func inputGo(dst, b, s, x []float32) {
 	b, s, x = b[:len(dst)], s[:len(dst)], x[:len(dst)]
 	for i := range dst {
-		dst[i] = float32(float32(b[i]+s[i]) + x[i])
+		dst[i] = f32.Add(f32.Add(b[i], s[i]), x[i])
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/lifgpu/lifgpu/internal/f32"
 )
 
 // driveGuard values follow dst in its array: an implementation that writes past
@@ -63,8 +65,8 @@ func nanFirst(a, b float32, op func(a, b float32) float32) float32 {
 	return op(a, b)
 }
 
-func add32(a, b float32) float32 { return float32(a + b) }
-func mul32(a, b float32) float32 { return float32(a * b) }
+func add32(a, b float32) float32 { return f32.Add(a, b) }
+func mul32(a, b float32) float32 { return f32.Mul(a, b) }
 
 // driveCall runs one of the three loops of set d on in (b, s, x, r, uRest) into a fresh
 // dst of n values followed by guards, and returns dst with its guards.

@@ -1,5 +1,7 @@
 package cpu
 
+import "github.com/lifgpu/lifgpu/internal/f32"
+
 // A block is up to blockSize neurons (a multiple of lanes) advanced through many steps
 // while their state stays in the L1 cache. The drive e is constant over the call.
 //
@@ -32,8 +34,8 @@ const (
 // kernel advances one block; which one runs is chosen at start-up (see kernels).
 type kernel func(b *block)
 
-// eulerGo is the portable block kernel for Euler: the contract's five float32
-// operations, each rounded (the explicit conversions forbid fused multiply-adds).
+// eulerGo is the portable block kernel for Euler: the contract's float32 operations,
+// each rounded on its own and flushed to zero when it underflows (internal/f32).
 func eulerGo(b *block) {
 	n := b.n
 	u := unsafeSlice(b.u, n)
@@ -55,11 +57,11 @@ func eulerGo(b *block) {
 					ref[i]--
 					continue
 				}
-				d := float32(u[i] - uRest[i])
-				f := float32(d - e[i])
-				g := float32(alpha[i] * f)
-				v := float32(u[i] - g)
-				if v >= uTh[i] {
+				d := f32.Sub(u[i], uRest[i])
+				f := f32.Sub(d, e[i])
+				g := f32.Mul(alpha[i], f)
+				v := f32.Sub(u[i], g)
+				if f32.GE(v, uTh[i]) {
 					m |= 1 << l
 					v = uReset[i]
 					ref[i] = refSteps[i]
@@ -92,10 +94,10 @@ func exactGo(b *block) {
 					ref[i]--
 					continue
 				}
-				t := float32(u[i] - vv[i])
-				t = float32(t * decay[i])
-				v := float32(vv[i] + t)
-				if v >= uTh[i] {
+				t := f32.Sub(u[i], vv[i])
+				t = f32.Mul(t, decay[i])
+				v := f32.Add(vv[i], t)
+				if f32.GE(v, uTh[i]) {
 					m |= 1 << l
 					v = uReset[i]
 					ref[i] = refSteps[i]

@@ -32,7 +32,21 @@
 // Compare predicate 0x1D is GE_OQ: v >= uTh, false when either is a NaN, as Go's >=.
 #define GE_OQ $0x1d
 
+// Every kernel runs with FTZ and DAZ set in MXCSR (saved at entry, restored at exit): a
+// result that underflows becomes a zero of its sign, as the contract says and as
+// internal/f32 computes for the portable kernels (MXCSR is per thread; the Go scheduler
+// cannot run other code on this thread inside an assembly function).
+#define FTZ_ON \
+	STMXCSR mxold-4(SP); \
+	MOVL    mxold-4(SP), AX; \
+	ORL     $0x8040, AX; \
+	MOVL    AX, mxnew-8(SP); \
+	LDMXCSR mxnew-8(SP)
+
+#define FTZ_OFF LDMXCSR mxold-4(SP)
+
 #define SETUP \
+	FTZ_ON; \
 	MOVQ  b+0(FP), AX; \
 	MOVQ  B_N(AX), BX; \
 	MOVQ  B_STEPS(AX), CX; \
@@ -137,7 +151,7 @@
 	MOVB      R14, moff(DX)
 
 // func eulerAVX512(b *block)
-TEXT ·eulerAVX512(SB), NOSPLIT, $0-8
+TEXT ·eulerAVX512(SB), NOSPLIT, $8-8
 	SETUP
 	VPXORD     Z31, Z31, Z31
 	VPTERNLOGD $0xff, Z30, Z30, Z30
@@ -170,10 +184,11 @@ next:
 	VZEROUPPER
 
 done:
+	FTZ_OFF
 	RET
 
 // func exactAVX512(b *block)
-TEXT ·exactAVX512(SB), NOSPLIT, $0-8
+TEXT ·exactAVX512(SB), NOSPLIT, $8-8
 	SETUP
 	VPXORD     Z31, Z31, Z31
 	VPTERNLOGD $0xff, Z30, Z30, Z30
@@ -206,10 +221,11 @@ next:
 	VZEROUPPER
 
 done:
+	FTZ_OFF
 	RET
 
 // func eulerAVX2(b *block)
-TEXT ·eulerAVX2(SB), NOSPLIT, $0-8
+TEXT ·eulerAVX2(SB), NOSPLIT, $8-8
 	SETUP
 	VPXOR Y15, Y15, Y15
 
@@ -250,10 +266,11 @@ next:
 	VZEROUPPER
 
 done:
+	FTZ_OFF
 	RET
 
 // func exactAVX2(b *block)
-TEXT ·exactAVX2(SB), NOSPLIT, $0-8
+TEXT ·exactAVX2(SB), NOSPLIT, $8-8
 	SETUP
 	VPXOR Y15, Y15, Y15
 
@@ -294,4 +311,5 @@ next:
 	VZEROUPPER
 
 done:
+	FTZ_OFF
 	RET

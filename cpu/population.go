@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/model"
 )
 
@@ -191,14 +192,12 @@ func (p *Population) Forward(x lifgpu.Values) error {
 		return err
 	}
 	if p.ref0 {
-		p.referenceSteps(1, func(i int) float32 { return float32(x.At(min(i, x.Len()-1))) })
+		p.referenceSteps(1, func(i int) float32 { return model.X32(x, min(i, x.Len()-1)) })
 		return nil
 	}
 	xf := zeros
-	if x.IsScalar() && x.ScalarValue() != 0 {
-		xf = newParam(model.Field[float32]{Scalar: float32(x.ScalarValue())}, p.n)
-	} else if x.IsScalar() && math.Signbit(x.ScalarValue()) {
-		xf = newParam(model.Field[float32]{Scalar: float32(math.Copysign(0, -1))}, p.n) // -0 adds differently from +0
+	if x0 := model.X32(x, 0); x.IsScalar() && math.Float32bits(x0) != 0 { // -0 adds differently from +0
+		xf = newParam(model.Field[float32]{Scalar: x0}, p.n)
 	}
 	if !x.IsScalar() {
 		if p.xbuf == nil {
@@ -206,7 +205,7 @@ func (p *Population) Forward(x lifgpu.Values) error {
 		}
 		p.parallel(p.n, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				p.xbuf[i] = float32(x.At(i))
+				p.xbuf[i] = model.X32(x, i)
 			}
 		})
 		xf = param[float32]{v: p.xbuf}
@@ -258,12 +257,12 @@ func (p *Population) drive(I []float32, lo int) {
 	hi := lo + len(I)
 	r := p.r.slice(lo, hi)[:len(I)]
 	for i := range I {
-		I[i] = float32(r[i] * I[i])
+		I[i] = f32.Mul(r[i], I[i])
 	}
 	if p.m.Method == lifgpu.Exact {
 		uRest := p.uRest.slice(lo, hi)[:len(I)]
 		for i := range I {
-			I[i] = float32(uRest[i] + I[i])
+			I[i] = f32.Add(uRest[i], I[i])
 		}
 	}
 }

@@ -2,10 +2,11 @@ package cpu
 
 import (
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/f32"
 )
 
 // referenceSteps is the contract written out plainly: step by step, neuron by neuron,
-// each float32 operation rounded on its own. The fast path must give the same bits.
+// each float32 operation rounded on its own and flushed to zero when it underflows. The fast path must give the same bits.
 // x is Forward's current (nil in Run).
 func (p *Population) referenceSteps(steps int, x func(int) float32) {
 	m := p.m
@@ -33,19 +34,19 @@ func (p *Population) referenceSteps(steps int, x func(int) float32) {
 			I = m.Random(i, s, I)
 			u := p.u[i]
 			if m.Method == lifgpu.Exact {
-				e := float32(m.R.At(i) * I)
-				v := float32(m.URest.At(i) + e)
-				t := float32(u - v)
-				t = float32(t * m.Alpha.At(i))
-				u = float32(v + t)
+				e := f32.Mul(m.R.At(i), I)
+				v := f32.Add(m.URest.At(i), e)
+				t := f32.Sub(u, v)
+				t = f32.Mul(t, m.Alpha.At(i))
+				u = f32.Add(v, t)
 			} else {
-				d := float32(u - m.URest.At(i))
-				e := float32(m.R.At(i) * I)
-				f := float32(d - e)
-				g := float32(m.Alpha.At(i) * f)
-				u = float32(u - g)
+				d := f32.Sub(u, m.URest.At(i))
+				e := f32.Mul(m.R.At(i), I)
+				f := f32.Sub(d, e)
+				g := f32.Mul(m.Alpha.At(i), f)
+				u = f32.Sub(u, g)
 			}
-			if u >= m.UTh.At(i) {
+			if f32.GE(u, m.UTh.At(i)) {
 				u = m.UReset.At(i)
 				p.ref[i] = m.RefSteps.At(i)
 				p.counts[i]++

@@ -11,6 +11,10 @@
 // by setting FTZ (and DAZ: subnormal inputs read as zero; the contract never lets one
 // in). Here, and on a GPU, it is done explicitly.
 //
+// Inputs are flushed too (x86's DAZ): a subnormal operand counts as a zero of its sign.
+// The contract never lets one in (parameters and inputs are flushed when the model is
+// resolved), so this only makes the functions agree with the hardware on any bits.
+//
 // For a sum or difference of two float32 values, a result below 2^-126 is exact (every
 // float32 is a multiple of 2^-149), so Add and Sub flush whatever the plain result is
 // below 2^-126. A product is not exact: Mul decides on the exact product (a float64
@@ -39,15 +43,20 @@ func Flush(x float32) float32 {
 	return x
 }
 
+// GE reports a >= b with subnormal operands read as zeros (x86's DAZ applies to
+// comparisons too), false when either is a NaN.
+func GE(a, b float32) bool { return Flush(a) >= Flush(b) }
+
 // Add returns a + b, flushed.
-func Add(a, b float32) float32 { return Flush(float32(a + b)) }
+func Add(a, b float32) float32 { return Flush(float32(Flush(a) + Flush(b))) }
 
 // Sub returns a - b, flushed.
-func Sub(a, b float32) float32 { return Flush(float32(a - b)) }
+func Sub(a, b float32) float32 { return Flush(float32(Flush(a) - Flush(b))) }
 
 // Mul returns a * b, correctly rounded, or a zero of the product's sign when the
 // product underflows.
 func Mul(a, b float32) float32 {
+	a, b = Flush(a), Flush(b)
 	r := float32(a * b)
 	if math.Float32bits(r)&0x7f800000 > 0x00800000 { // at least 2^-125: no underflow
 		return r

@@ -3,6 +3,8 @@ package model
 import (
 	"sort"
 
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -55,8 +57,8 @@ func (m *Model) Current(i int, sched *Field[float32], x float32) float32 {
 		s = sched.At(i)
 	}
 	b := m.Bias.At(i)
-	I := b + s
-	I = I + x
+	I := f32.Add(b, s)
+	I = f32.Add(I, x)
 	return I
 }
 
@@ -67,14 +69,23 @@ func (m *Model) Random(i int, step int64, base float32) float32 {
 	if m.HasNoise {
 		w := rng.Draw(m.Seed, rng.StreamNoise, uint32(i), uint64(step))
 		z := m.Normal.Sample(w[0], w[1])
-		I = I + rng.Noise(m.NoiseMean.At(i), m.NoiseStd.At(i), z)
+		I = f32.Add(I, rng.Noise(m.NoiseMean.At(i), m.NoiseStd.At(i), z))
 	}
 	if m.HasPoisson {
 		w := rng.Draw(m.Seed, rng.StreamPoisson, uint32(i), uint64(step))
 		k := m.PoissonTable.Sample(i, w[0])
-		I = I + rng.PoissonCurrent(m.PoissonWeight.At(i), k)
+		I = f32.Add(I, rng.PoissonCurrent(m.PoissonWeight.At(i), k))
 	}
 	return I
+}
+
+// X32 is Forward's x of neuron i (of a scalar when x is one) as the update adds it: in
+// float32, flushed to zero when subnormal, as every input is.
+func X32(x lifgpu.Values, i int) float32 {
+	if x.IsScalar() {
+		return f32.Flush(float32(x.ScalarValue()))
+	}
+	return f32.Flush(float32(x.At(i)))
 }
 
 // HasRandom reports whether the input has a random term, so that it changes every step.

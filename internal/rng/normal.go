@@ -5,6 +5,8 @@ import (
 	"math/bits"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/lifgpu/lifgpu/internal/f32"
 )
 
 // Layout of the Gaussian table (NormalTable.Values), shared with draws.glsl.
@@ -130,9 +132,11 @@ func normalIndex(r, r2 uint32) (b uint32, f float32, neg bool) {
 	return NormalTailOffset + m*NormalTailStride + j, f, top != 0
 }
 
-// lerp returns a + (b-a)*f as three separately rounded float32 operations.
+// lerp returns a + (b-a)*f as three separately rounded float32 operations, each flushed
+// to zero when it underflows (none does for this table's values, whose neighbours
+// differ by more than 1e-4; the flush keeps the rule the same everywhere).
 func lerp(a, b, f float32) float32 {
-	d := float32(b - a)
-	e := float32(d * f)
-	return float32(a + e)
+	d := f32.Sub(b, a)
+	e := f32.Mul(d, f)
+	return f32.Add(a, e)
 }

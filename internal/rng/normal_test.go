@@ -267,3 +267,22 @@ func TestNormalTails(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalNoUnderflow: no operation of a Gaussian sample can underflow, so the
+// assembly sampler needs no flush to zero to give the contract's bits. Every table
+// entry is 0 or above 2^-100 in magnitude and neighbours differ by more than 2^-100, so
+// d = b - a is 0 or above 2^-100, e = d*f (f = 0 or at least 2^-24) is 0 or above
+// 2^-124, and a + e can only fall below 2^-126 if a and -e agree to within it: then both
+// are above 2^-100, multiples of 2^-123, and so is their sum, which is then 0.
+func TestNormalNoUnderflow(t *testing.T) {
+	v := NewNormalTable().Values()
+	const tiny = 0x1p-100
+	for i, x := range v {
+		if x != 0 && math.Abs(float64(x)) < tiny {
+			t.Fatalf("table[%d] = %g", i, x)
+		}
+		if i > 0 && x != v[i-1] && math.Abs(float64(x-v[i-1])) < tiny {
+			t.Fatalf("table[%d] - table[%d] = %g", i, i-1, x-v[i-1])
+		}
+	}
+}
