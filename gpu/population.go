@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/rng"
 	"github.com/lifgpu/lifgpu/shaders"
@@ -53,12 +54,13 @@ var rngIncludes = []include{
 // lifgpu.Population it is not safe for concurrent use; its GL context lives on a
 // thread of its own, and each method posts its work there and waits.
 type Population struct {
-	ctx  *context
-	h    model.Host
-	m    *model.Model
-	opts Options
-	lay  layout
-	plan plan
+	ctx   *context
+	h     model.Host
+	m     *model.Model
+	opts  Options
+	hooks gpuhook.Hooks
+	lay   layout
+	plan  plan
 
 	chunks []*chunk
 	progs  map[progKey]*program
@@ -69,7 +71,7 @@ type Population struct {
 	traceBuf uint32
 	k        int // steps per fused dispatch now
 
-	lost    bool // an injected fault took the context (Options.FaultLost)
+	lost    bool // an injected fault took the context (gpuhook.Hooks.FaultLost)
 	faulted bool // the injected fault has happened
 	// torn: a failure left the device state at no single step (some chunks advanced,
 	// others not, or an in-place dispatch half done), so it must not be read as a
@@ -125,6 +127,22 @@ type program struct {
 // lifgpu.ErrNoGPU when no OpenGL 4.3 context can be made, and with one wrapping
 // lifgpu.ErrOutOfDeviceMemory when the population does not fit.
 func New(cfg lifgpu.Config, opts Options) (*Population, error) {
+	return newPopulation(cfg, opts, gpuhook.Hooks{})
+}
+
+// Other packages' tests make populations with hooks through gpuhook.New.
+func init() {
+	gpuhook.Register(func(cfg lifgpu.Config, opts Options, h gpuhook.Hooks) (lifgpu.Population, error) {
+		p, err := newPopulation(cfg, opts, h)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	})
+}
+
+// newPopulation is New with test hooks.
+func newPopulation(cfg lifgpu.Config, opts Options, h gpuhook.Hooks) (*Population, error) {
 	m, err := model.Resolve(cfg)
 	if err != nil {
 		return nil, err
@@ -133,8 +151,8 @@ func New(cfg lifgpu.Config, opts Options) (*Population, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Population{ctx: ctx, h: model.NewHost(m), m: m, opts: opts, lay: layoutOf(m), progs: map[progKey]*program{}, schedLoaded: -1}
-	p.plan = planFor(m.N, p.lay, ctx.dev, opts)
+	p := &Population{ctx: ctx, h: model.NewHost(m), m: m, opts: opts, hooks: h, lay: layoutOf(m), progs: map[progKey]*program{}, schedLoaded: -1}
+	p.plan = planFor(m.N, p.lay, ctx.dev, h)
 	if p.lay.traces > p.plan.traceCap {
 		ctx.close()
 		return nil, &lifgpu.FieldError{Field: "record.traces", Value: fmt.Sprintf("%d neurons", p.lay.traces),
@@ -154,7 +172,7 @@ func New(cfg lifgpu.Config, opts Options) (*Population, error) {
 		p.k = max(1, (1<<22)/m.N)
 	}
 	err = ctx.th.call(func() error {
-		avail := opts.AvailableMemory
+		avail := h.AvailableMemory
 		if avail <= 0 {
 			avail = ctx.availableMemory()
 		}
@@ -694,10 +712,10 @@ func (p *Population) dispatch(pr *program, cs []*chunk, s0 int64, k int) (err er
 		}
 	}
 	err = checkGL(fmt.Sprintf("dispatching steps %d..%d", s0, s0+int64(k)))
-	if err == nil && p.opts.FaultAfter > 0 && !p.faulted && p.stats.dispatches > p.opts.FaultAfter {
+	if err == nil && p.hooks.FaultAfter > 0 && !p.faulted && p.stats.dispatches > p.hooks.FaultAfter {
 		// The test hook fails here, once, after the GL work, where a real error is found.
-		p.faulted, p.lost = true, p.opts.FaultLost
-		err = fmt.Errorf("gpu: dispatching steps %d..%d: injected fault (Options.FaultAfter)", s0, s0+int64(k))
+		p.faulted, p.lost = true, p.hooks.FaultLost
+		err = fmt.Errorf("gpu: dispatching steps %d..%d: injected fault (gpuhook.Hooks.FaultAfter)", s0, s0+int64(k))
 	}
 	if err != nil {
 		return err
