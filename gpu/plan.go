@@ -33,7 +33,7 @@ type layout struct {
 	poissonPN      bool
 }
 
-// Binding points of lif.comp; bindings is one more than the highest.
+// Binding points of lif.comp; numBindings is one more than the highest.
 const (
 	bindStateIn   = 0
 	bindStateOut  = 1
@@ -47,6 +47,7 @@ const (
 	bindLast      = 9
 	bindNormal    = 10
 	bindPoisson   = 11
+	numBindings   = 12
 )
 
 // storage returns the most storage blocks one variant of lif.comp for l declares (a
