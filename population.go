@@ -44,7 +44,8 @@ type Population interface {
 	// State copies the whole dynamic state (what a checkpoint holds).
 	State() (State, error)
 	// Restore sets the whole state (a checkpoint's, from this or another backend:
-	// they share the bits), clears the recording and the last step's spikes.
+	// they share the bits), clears the recording and the last step's spikes. A
+	// subnormal u is flushed to a zero of its sign, as every input is.
 	Restore(State) error
 	// Backend names the implementation and its device, for run.json.
 	Backend() string

@@ -291,7 +291,9 @@ func (p *Population) Restore(s lifgpu.State) error {
 	if err := p.h.CheckRestore(s); err != nil {
 		return err
 	}
-	copy(p.u, s.U)
+	for i, u := range s.U {
+		p.u[i] = f32.Flush(u) // an input like any other: a subnormal reads as zero
+	}
 	copy(p.ref, s.Ref)
 	copy(p.counts, s.Counts)
 	p.spiked = p.spiked[:0]

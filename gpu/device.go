@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 )
 
 // GL_NVX_gpu_memory_info.
@@ -110,7 +111,7 @@ func Info() (Device, error) {
 	}
 	d := c.dev
 	if d.MemoryAvailable > 0 {
-		plan := planFor(1, layout{stateCopies: 2}, d, Options{})
+		plan := planFor(1, layout{stateCopies: 2}, d, gpuhook.Hooks{})
 		d.MaxN = plan.maxN(d.MemoryAvailable)
 	}
 	return d, c.close()

@@ -64,6 +64,36 @@
 // fit with an error wrapping [lifgpu.ErrOutOfDeviceMemory] that names the bytes needed,
 // the bytes available and the largest population that fits.
 //
+// # Inside the package
+//
+// One concern a file. population.go: the lifecycle and the public methods. plan.go: the
+// layout of a population's device data, its cut into chunks, and the memory estimate
+// that New checks before allocating. buffers.go: buffer handles (a buffer knows its
+// size and releases itself; the population's bufferSet owns them all, so freeing is one
+// loop and the device bytes that Backend reports are counted from them) and their
+// allocation. program.go: the shader variants (their #defines) and their uniforms,
+// resolved once at link time into a struct with one field a uniform. glsl.go: the
+// GLSL text (includes, and a small preprocessor that tells which uniforms the code a
+// variant's #defines keep refers to). dispatch.go: one dispatch (bind, issue, read the
+// recordings back, commit). overflow.go: the spike list's overflow redo. readback.go:
+// the state's read-back. device.go, egl.go, thread.go, gl.go: the context, its thread
+// and GL helpers.
+//
+// A variant that links with a uniform missing (misspelt, or dropped by the compiler
+// although the kept code uses it, unless a `#pragma lifgpu optional` in the shader
+// allows it), or with a uniform that its Go struct lacks, fails New with an error that
+// names the uniform and the variant.
+//
+// # Testing
+//
+// The tests reach paths that a small population on a large device never takes (chunks,
+// a spike list that overflows, the memory refusal, a failed dispatch) through test
+// hooks given to one population: internal/gpuhook's Hooks (lowered limits, a small
+// spike list, a stated amount of free memory, an injected fault). They are not
+// [Options], and there is no global state: gpu's tests pass them to the unexported
+// constructor, other packages' tests to gpuhook.New. With LIFGPU_REQUIRE_GPU=1 a
+// missing GL context fails the tests instead of skipping them.
+//
 // # Debugging
 //
 // The build tag gldebug checks glGetError after every GL call (panicking on an error,

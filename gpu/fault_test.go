@@ -5,10 +5,12 @@ package gpu
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/conformance"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 )
 
 // TestFaultConsistent injects a failure at many points, also inside a dispatch that
@@ -22,23 +24,26 @@ func TestFaultConsistent(t *testing.T) {
 	cfg.Input.Bias = lifgpu.Scalar(6)
 	noSpikes := cfg
 	noSpikes.Record = lifgpu.Record{Rate: true}
+	opts := Options{StepsPerDispatch: 4}
 	for _, c := range []struct {
-		name string
-		cfg  lifgpu.Config
-		opts Options
+		name  string
+		cfg   lifgpu.Config
+		hooks gpuhook.Hooks
 	}{
-		{"overflow", cfg, Options{SpikeBuffer: 1000, StepsPerDispatch: 4, MaxBlockSize: 16 << 10}},
-		{"inplace", noSpikes, Options{StepsPerDispatch: 4, MaxBlockSize: 16 << 10}},
+		{"overflow", cfg, gpuhook.Hooks{SpikeBuffer: 1000, MaxBlockSize: 16 << 10}},
+		{"inplace", noSpikes, gpuhook.Hooks{MaxBlockSize: 16 << 10}},
 	} {
 		for _, after := range []int{3, 9, 16, 17, 20, 25, 40} {
 			t.Run(fmt.Sprintf("%s/after%d", c.name, after), func(t *testing.T) {
-				opts := c.opts
-				opts.FaultAfter = after
-				p, err := New(c.cfg, opts)
-				noGPU(t, err)
-				defer p.Close()
+				h := c.hooks
+				h.FaultAfter = after
+				p := newHooked(t, c.cfg, opts, h)
+				// 60 steps of 4 a dispatch over 4 chunks are 60 dispatches or more: a
+				// hook that never fires is a bug, not a reason to skip.
 				if err := p.Run(60); err == nil {
-					t.Skip("no fault reached in 60 steps")
+					t.Fatalf("no fault in 60 steps (%d dispatches) with FaultAfter = %d", p.stats.dispatches, after)
+				} else if !strings.Contains(err.Error(), "injected fault") {
+					t.Fatalf("Run: %v, want the injected fault", err)
 				}
 				ref := mustRef(t, c.cfg)
 				defer ref.Close()

@@ -105,58 +105,13 @@ func firstLoc(log string) (src, line int) {
 	return src, line
 }
 
-// include is GLSL text that compileCompute pastes in place of the shader's line
-// `#pragma lifgpu include <name>`, numbered as source string k (k = 1, 2, ... in the
-// order given; the shader itself is 0) so that a driver's log names its own lines.
-type include struct {
-	name string // what the pragma names
-	file string // the file it comes from, for errors
-	src  string
-}
-
-const includePragma = "#pragma lifgpu include "
-
-// paste replaces the include pragmas of body (whose first line is line 2 of the file)
-// with the includes' text, framed by #line directives. A pragma with no include given
-// is left alone (compilers ignore pragmas they do not know).
-func paste(body string, incs []include) string {
-	if len(incs) == 0 {
-		return body
-	}
-	lines := strings.SplitAfter(body, "\n")
-	var b strings.Builder
-	for k, l := range lines {
-		name, ok := strings.CutPrefix(strings.TrimSpace(l), includePragma)
-		if !ok {
-			b.WriteString(l)
-			continue
-		}
-		done := false
-		for j, inc := range incs {
-			if inc.name != strings.TrimSpace(name) {
-				continue
-			}
-			fmt.Fprintf(&b, "#line 1 %d\n%s\n", j+1, inc.src)
-			done = true
-		}
-		if !done {
-			b.WriteString(l)
-			continue
-		}
-		fmt.Fprintf(&b, "#line %d 0\n", k+3) // the file's line after the pragma (body line k is file line k+2)
-	}
-	return b.String()
-}
-
-// compileCompute compiles and links the compute shader src, read from file, with the
-// given #define lines inserted after its #version line and the includes pasted at their
-// pragmas. #line directives keep the driver's line numbers those of the files: an error
-// names the file (the shader's or an include's) and its line. On failure every object is
-// deleted and the error is a *ShaderError.
-func compileCompute(file, src string, defines []string, incs ...include) (uint32, error) {
+// assemble is the text compileCompute gives the compiler: src, read from file, with
+// the given #define lines inserted after its #version line and the includes pasted at
+// their pragmas. #line directives keep the driver's line numbers those of the files.
+func assemble(file, src string, defines []string, incs []include) (string, error) {
 	version, body, ok := strings.Cut(src, "\n")
 	if !ok || !strings.HasPrefix(strings.TrimSpace(version), "#version") {
-		return 0, &ShaderError{File: file, Stage: "compute shader", Log: "the first line must be #version"}
+		return "", &ShaderError{File: file, Stage: "compute shader", Log: "the first line must be #version"}
 	}
 	var b strings.Builder
 	b.WriteString(version + "\n")
@@ -165,7 +120,17 @@ func compileCompute(file, src string, defines []string, incs ...include) (uint32
 	}
 	b.WriteString("#line 2\n")
 	b.WriteString(paste(body, incs))
-	full := b.String()
+	return b.String(), nil
+}
+
+// compileCompute compiles and links the compute shader src, read from file, as
+// assemble gives it: an error names the file (the shader's or an include's) and its
+// line. On failure every object is deleted and the error is a *ShaderError.
+func compileCompute(file, src string, defines []string, incs ...include) (uint32, error) {
+	full, err := assemble(file, src, defines, incs)
+	if err != nil {
+		return 0, err
+	}
 	where := func(log string) (string, int) {
 		s, line := firstLoc(log)
 		if s >= 1 && s <= len(incs) {

@@ -12,6 +12,7 @@ import (
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/cpu"
 	"github.com/lifgpu/lifgpu/internal/conformance"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 	"github.com/lifgpu/lifgpu/internal/model"
 )
 
@@ -54,11 +55,11 @@ type call struct {
 	pn  bool
 }
 
-// compare steps a GPU and a reference CPU population through calls and compares them
-// bit for bit after each call.
-func compare(t *testing.T, cfg lifgpu.Config, opts Options, calls []call) *Population {
+// compare steps a GPU population (with the hooks h) and a reference CPU population
+// through calls and compares them bit for bit after each call.
+func compare(t *testing.T, cfg lifgpu.Config, opts Options, h gpuhook.Hooks, calls []call) *Population {
 	t.Helper()
-	got := newPop(t, cfg, opts)
+	got := newHooked(t, cfg, opts, h)
 	want, err := cpu.New(cfg, cpu.Options{Kernel: "reference"})
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +95,7 @@ var mixed = []call{{run: 3}, {x: 2}, {pn: true}, {run: 50}, {x: -1}, {run: 1}, {
 
 func TestW1(t *testing.T) {
 	n := 1<<16 + 123
-	p := compare(t, w1(n, lifgpu.Record{Spikes: true, Rate: true, Traces: []int{0, n - 1, 777}}), Options{}, []call{{run: 1000}})
+	p := compare(t, w1(n, lifgpu.Record{Spikes: true, Rate: true, Traces: []int{0, n - 1, 777}}), Options{}, gpuhook.Hooks{}, []call{{run: 1000}})
 	rec, _ := p.Recording()
 	if len(rec.SpikeSteps) == 0 {
 		t.Fatal("no spikes")
@@ -108,7 +109,7 @@ func TestSplit(t *testing.T) {
 	for _, method := range []lifgpu.Method{lifgpu.Euler, lifgpu.Exact} {
 		t.Run(string(method), func(t *testing.T) {
 			cfg := perNeuron(rng, 40_000+rng.IntN(1000), method)
-			p := compare(t, cfg, Options{MaxBlockSize: 64 << 10}, mixed)
+			p := compare(t, cfg, Options{}, gpuhook.Hooks{MaxBlockSize: 64 << 10}, mixed)
 			if len(p.chunks) < 2 {
 				t.Fatalf("%d chunks, want several", len(p.chunks))
 			}
@@ -121,7 +122,7 @@ func TestSplit(t *testing.T) {
 func TestGroupLimit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	cfg := perNeuron(rng, 5000, lifgpu.Euler)
-	p := compare(t, cfg, Options{MaxGroupCount: 3}, mixed)
+	p := compare(t, cfg, Options{}, gpuhook.Hooks{MaxGroupCount: 3}, mixed)
 	if p.plan.chunkN != 3*wg || len(p.chunks) != 7 {
 		t.Fatalf("chunks of %d (%d chunks), want %d (7)", p.plan.chunkN, len(p.chunks), 3*wg)
 	}
@@ -135,13 +136,13 @@ func TestOverflow(t *testing.T) {
 	cfg.Params.TRef = lifgpu.Scalar(0) // some neurons spike every step
 	cfg.Params.UTh = lifgpu.Scalar(-69.5)
 	t.Run("grow", func(t *testing.T) {
-		p := compare(t, cfg, Options{SpikeBuffer: 10}, []call{{run: 100}, {x: 1}, {run: 20}})
+		p := compare(t, cfg, Options{}, gpuhook.Hooks{SpikeBuffer: 10}, []call{{run: 100}, {x: 1}, {run: 20}})
 		if p.stats.grown == 0 {
 			t.Errorf("the spike list never grew: %+v", p.stats)
 		}
 	})
 	t.Run("split", func(t *testing.T) {
-		p := compare(t, cfg, Options{SpikeBuffer: 10, MaxBlockSize: 128 << 10, StepsPerDispatch: 64}, []call{{run: 100}, {x: 1}, {run: 20}})
+		p := compare(t, cfg, Options{StepsPerDispatch: 64}, gpuhook.Hooks{SpikeBuffer: 10, MaxBlockSize: 128 << 10}, []call{{run: 100}, {x: 1}, {run: 20}})
 		if p.stats.redone == 0 || len(p.chunks) < 2 {
 			t.Errorf("no dispatch redone or no chunks: %+v, %d chunks", p.stats, len(p.chunks))
 		}
@@ -155,7 +156,9 @@ func TestRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for range 6 {
 		cfg := conformance.RandomConfig(rng, 20_000, 200)
-		opts := Options{MaxBlockSize: 1 << (12 + rng.IntN(6)), StepsPerDispatch: 1 + rng.IntN(40), SpikeBuffer: 1 + rng.IntN(5000)}
+		h := gpuhook.Hooks{MaxBlockSize: 1 << (12 + rng.IntN(6))}
+		opts := Options{StepsPerDispatch: 1 + rng.IntN(40)}
+		h.SpikeBuffer = 1 + rng.IntN(5000)
 		var calls []call
 		for range 8 {
 			switch rng.IntN(3) {
@@ -168,8 +171,8 @@ func TestRandom(t *testing.T) {
 			}
 		}
 		t.Run("", func(t *testing.T) {
-			t.Logf("n %d, %s, %+v", cfg.N, cfg.Params.Method, opts)
-			compare(t, cfg, opts, calls)
+			t.Logf("n %d, %s, %+v, %+v", cfg.N, cfg.Params.Method, opts, h)
+			compare(t, cfg, opts, h, calls)
 		})
 	}
 }
@@ -198,7 +201,7 @@ func TestShaderCompileError(t *testing.T) {
 
 func TestOutOfMemory(t *testing.T) {
 	cfg := w1(1_000_000, lifgpu.Record{Spikes: true})
-	_, err := New(cfg, Options{AvailableMemory: 8 << 20})
+	_, err := newPopulation(cfg, Options{}, gpuhook.Hooks{AvailableMemory: 8 << 20})
 	noGPU(t, err)
 	if !errors.Is(err, lifgpu.ErrOutOfDeviceMemory) {
 		t.Fatalf("1e6 neurons in 8 MiB: %v, want ErrOutOfDeviceMemory", err)
@@ -212,14 +215,14 @@ func TestOutOfMemory(t *testing.T) {
 	// The largest n it names fits; one more does not.
 	l := layoutOf(mustResolve(t, cfg))
 	d := Device{MaxBlockSize: 128 << 20, MaxGroupCount: 65535}
-	maxN := planFor(cfg.N, l, d, Options{}).maxN(8 << 20) // llvmpipe's limits
+	maxN := planFor(cfg.N, l, d, gpuhook.Hooks{}).maxN(8 << 20) // llvmpipe's limits
 	if !strings.Contains(err.Error(), "at most "+itoa(maxN)) {
 		t.Errorf("error %q, want at most %d", err, maxN)
 	}
-	if p := newPop(t, w1(maxN, lifgpu.Record{Spikes: true}), Options{AvailableMemory: 8 << 20}); p.Len() != maxN {
+	if p := newHooked(t, w1(maxN, lifgpu.Record{Spikes: true}), Options{}, gpuhook.Hooks{AvailableMemory: 8 << 20}); p.Len() != maxN {
 		t.Fatal(p.Len())
 	}
-	if _, err := New(w1(maxN+1, lifgpu.Record{Spikes: true}), Options{AvailableMemory: 8 << 20}); !errors.Is(err, lifgpu.ErrOutOfDeviceMemory) {
+	if _, err := newPopulation(w1(maxN+1, lifgpu.Record{Spikes: true}), Options{}, gpuhook.Hooks{AvailableMemory: 8 << 20}); !errors.Is(err, lifgpu.ErrOutOfDeviceMemory) {
 		t.Errorf("n = %d (one more than fits): %v, want ErrOutOfDeviceMemory", maxN+1, err)
 	}
 }

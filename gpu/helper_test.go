@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 )
 
 // requireGPU is true when a missing GL context must fail the tests, not skip them
@@ -30,7 +31,13 @@ func noGPU(t testing.TB, err error) {
 // newPop makes a GPU population or skips the test when there is no GL context.
 func newPop(t testing.TB, cfg lifgpu.Config, opts Options) *Population {
 	t.Helper()
-	p, err := New(cfg, opts)
+	return newHooked(t, cfg, opts, gpuhook.Hooks{})
+}
+
+// newHooked is newPop with test hooks.
+func newHooked(t testing.TB, cfg lifgpu.Config, opts Options, h gpuhook.Hooks) *Population {
+	t.Helper()
+	p, err := newPopulation(cfg, opts, h)
 	noGPU(t, err)
 	if err != nil {
 		t.Fatal(err)

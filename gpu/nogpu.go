@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 )
 
 // Population is a GPU population; in this build there is none.
@@ -15,6 +16,11 @@ var errBuilt = fmt.Errorf("%w: built without GPU support (needs cgo and -tags eg
 
 // New reports that this build has no GPU support.
 func New(cfg lifgpu.Config, opts Options) (*Population, error) { return nil, errBuilt }
+
+// Tests that make populations with hooks (gpuhook.New) get the same error.
+func init() {
+	gpuhook.Register(func(lifgpu.Config, Options, gpuhook.Hooks) (lifgpu.Population, error) { return nil, errBuilt })
+}
 
 // Info reports that this build has no GPU support.
 func Info() (Device, error) { return Device{}, errBuilt }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 )
 
 func TestBuiltWithoutGPU(t *testing.T) {
@@ -21,6 +22,9 @@ func TestBuiltWithoutGPU(t *testing.T) {
 	}
 	if hw, err := Probe(); hw || !errors.Is(err, lifgpu.ErrNoGPU) {
 		t.Fatalf("Probe: %v, %v", hw, err)
+	}
+	if _, err := gpuhook.New(lifgpu.Config{N: 1}, Options{}, gpuhook.Hooks{}); !errors.Is(err, lifgpu.ErrNoGPU) {
+		t.Fatalf("gpuhook.New: %v", err)
 	}
 	if os.Getenv("LIFGPU_REQUIRE_GPU") == "1" {
 		t.Fatal("LIFGPU_REQUIRE_GPU=1, but this test binary was built without GPU support (needs cgo and -tags egl)")

@@ -7,7 +7,8 @@ import (
 	"github.com/lifgpu/lifgpu"
 )
 
-// Options tune a GPU population. The zero Options is the right choice outside tests.
+// Options tune a GPU population. The zero Options is the right choice for most runs.
+// (The limits and faults that tests impose are internal/gpuhook's Hooks, not options.)
 type Options struct {
 	// StepsPerDispatch fixes how many steps one fused dispatch of Run advances; 0 lets
 	// the population choose, keeping each dispatch near DispatchTime.
@@ -18,24 +19,6 @@ type Options struct {
 	// 20 ms it would take 6 steps a dispatch and lose a third of its speed). Short
 	// dispatches keep a display driver's watchdog away and the machine responsive.
 	DispatchTime time.Duration
-	// MaxBlockSize, when > 0, lowers the largest shader storage block the population
-	// binds (bytes) below GL_MAX_SHADER_STORAGE_BLOCK_SIZE, so tests reach the path
-	// that splits the population into chunks.
-	MaxBlockSize int
-	// MaxGroupCount, when > 0, lowers GL_MAX_COMPUTE_WORK_GROUP_COUNT (x), as
-	// MaxBlockSize does.
-	MaxGroupCount int
-	// AvailableMemory, when > 0, replaces the device's free memory (bytes) in the check
-	// made before allocating; tests use it to reach the refusal.
-	AvailableMemory int64
-	// FaultAfter, when > 0, makes the dispatch after that many fail as a GL error
-	// would, so that tests reach the fault path of a batch run; with FaultLost every
-	// later read fails too, as after a lost context.
-	FaultAfter int
-	FaultLost  bool
-	// SpikeBuffer is the initial capacity of the device's spike list (spikes); 0 chooses.
-	// It grows when a dispatch overflows it; tests set it small to reach that path.
-	SpikeBuffer int
 }
 
 func (o Options) dispatchTime(software bool) time.Duration {

@@ -62,13 +62,13 @@ void main() {
 		}
 		defer gl.DeleteProgram(prog)
 		buf := newBuffer(16*len(io), unsafe.Pointer(&io[0]), gl.DYNAMIC_COPY)
-		defer gl.DeleteBuffers(1, &buf)
+		defer buf.Release()
 		gl.UseProgram(prog)
 		gl.Uniform1ui(gl.GetUniformLocation(prog, gl.Str("uN\x00")), uint32(len(cases)))
-		gl.BindBufferBase(gl.SHADER_STORAGE_BUFFER, 0, buf)
+		buf.bind(0)
 		gl.DispatchCompute(uint32((len(cases)+63)/64), 1, 1)
 		gl.MemoryBarrier(gl.BUFFER_UPDATE_BARRIER_BIT)
-		readBuffer(buf, 0, 16*len(io), unsafe.Pointer(&io[0]))
+		buf.read(0, 16*len(io), unsafe.Pointer(&io[0]))
 		return checkGL("philox known answers")
 	})
 	if err != nil {

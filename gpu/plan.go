@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
@@ -32,7 +33,7 @@ type layout struct {
 	poissonPN      bool
 }
 
-// Binding points of lif.comp; bindings is one more than the highest.
+// Binding points of lif.comp; numBindings is one more than the highest.
 const (
 	bindStateIn   = 0
 	bindStateOut  = 1
@@ -46,6 +47,7 @@ const (
 	bindLast      = 9
 	bindNormal    = 10
 	bindPoisson   = 11
+	numBindings   = 12
 )
 
 // storage returns the most storage blocks one variant of lif.comp for l declares (a
@@ -136,7 +138,7 @@ func layoutOf(m *model.Model) layout {
 type plan struct {
 	lay               layout
 	dev               Device
-	opts              Options
+	hooks             gpuhook.Hooks // lowered limits, a small spike list
 	n, chunkN, chunks int
 	maxBlock          int64 // bytes, the largest binding
 	groups            int   // the largest dispatch (workgroups)
@@ -147,13 +149,13 @@ type plan struct {
 	perNeuron, fixed  int64 // device bytes: perNeuron*n + fixed
 }
 
-func planFor(n int, l layout, d Device, o Options) plan {
-	p := plan{lay: l, dev: d, opts: o, n: n, maxBlock: d.MaxBlockSize, groups: d.MaxGroupCount}
-	if o.MaxBlockSize > 0 && int64(o.MaxBlockSize) < p.maxBlock {
-		p.maxBlock = int64(o.MaxBlockSize)
+func planFor(n int, l layout, d Device, h gpuhook.Hooks) plan {
+	p := plan{lay: l, dev: d, hooks: h, n: n, maxBlock: d.MaxBlockSize, groups: d.MaxGroupCount}
+	if h.MaxBlockSize > 0 && int64(h.MaxBlockSize) < p.maxBlock {
+		p.maxBlock = int64(h.MaxBlockSize)
 	}
-	if o.MaxGroupCount > 0 && o.MaxGroupCount < p.groups {
-		p.groups = o.MaxGroupCount
+	if h.MaxGroupCount > 0 && h.MaxGroupCount < p.groups {
+		p.groups = h.MaxGroupCount
 	}
 	perBinding := int64(max(stateBytes, 4*len(l.fields)))
 	if l.poissonPN {
@@ -168,7 +170,7 @@ func planFor(n int, l layout, d Device, o Options) plan {
 	p.chunks = (n + p.chunkN - 1) / p.chunkN
 
 	p.spikeCapMax = int((p.maxBlock - 8) / 8)
-	p.spikeCap = o.SpikeBuffer
+	p.spikeCap = h.SpikeBuffer
 	if p.spikeCap <= 0 {
 		p.spikeCap = max(1<<16, min(n, 1<<22))
 	}
@@ -206,7 +208,7 @@ func (p plan) bytes() int64 { return p.perNeuron*int64(p.n) + p.fixed }
 // maxN is the largest population of this shape that fits in avail bytes (the recording
 // buffers grow with n, so it searches).
 func (p plan) maxN(avail int64) int {
-	fits := func(n int) bool { return planFor(n, p.lay, p.dev, p.opts).bytes() <= avail }
+	fits := func(n int) bool { return planFor(n, p.lay, p.dev, p.hooks).bytes() <= avail }
 	if !fits(1) {
 		return 0
 	}

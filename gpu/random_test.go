@@ -14,6 +14,7 @@ import (
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/conformance"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
@@ -80,11 +81,12 @@ func TestRandomInputs(t *testing.T) {
 					}
 					cfg.Seed = r.Uint64()
 					opts := Options{StepsPerDispatch: []int{1, 7, 64, 1000}[r.IntN(4)]}
+					var h gpuhook.Hooks
 					if split {
-						opts.MaxBlockSize = 1 << (11 + r.IntN(3)) // 2..8 KiB: chunks of tens to hundreds of neurons
-						opts.SpikeBuffer = 64
+						h.MaxBlockSize = 1 << (11 + r.IntN(3)) // 2..8 KiB: chunks of tens to hundreds of neurons
+						h.SpikeBuffer = 64
 					}
-					p := compare(t, cfg, opts, mixed)
+					p := compare(t, cfg, opts, h, mixed)
 					m := p.m
 					if !m.HasRandom() || p.lay.noise != m.HasNoise || p.lay.poisson != m.HasPoisson {
 						t.Fatalf("layout %+v for noise %v, Poisson %v", p.lay, m.HasNoise, m.HasPoisson)
@@ -262,7 +264,7 @@ func TestRandomLayout(t *testing.T) {
 		t.Fatalf("layout %+v (Poisson len %d)", l, L)
 	}
 	d := Device{MaxBlockSize: 128 << 20, MaxGroupCount: 65535}
-	p0, p := planFor(n, l0, d, Options{}), planFor(n, l, d, Options{})
+	p0, p := planFor(n, l0, d, gpuhook.Hooks{}), planFor(n, l, d, gpuhook.Hooks{})
 	if got, want := p.perNeuron-p0.perNeuron, int64(4+4*L); got != want { // the std record word, the thresholds
 		t.Errorf("per-neuron bytes grew by %d, want %d", got, want)
 	}
@@ -270,14 +272,14 @@ func TestRandomLayout(t *testing.T) {
 		t.Errorf("fixed bytes grew by %d, want %d (the normal table)", got, want)
 	}
 	// A chunk's thresholds fit one binding.
-	small := planFor(n, l, Device{MaxBlockSize: 16 << 10, MaxGroupCount: 65535}, Options{})
+	small := planFor(n, l, Device{MaxBlockSize: 16 << 10, MaxGroupCount: 65535}, gpuhook.Hooks{})
 	if int64(4*L*small.chunkN) > 16<<10 {
 		t.Errorf("chunks of %d neurons hold %d bytes of thresholds, above the 16 KiB block", small.chunkN, 4*L*small.chunkN)
 	}
 	// A shared table is fixed, not per neuron.
 	cfg.Input.Poisson.Rate = lifgpu.Scalar(5000)
 	ls := layoutOf(mustResolve(t, cfg))
-	ps := planFor(n, ls, d, Options{})
+	ps := planFor(n, ls, d, gpuhook.Hooks{})
 	if ls.poissonPN || ps.perNeuron != p0.perNeuron+4 || ps.fixed != p0.fixed+4*rng.NormalLen+4*int64(ls.poissonLen) {
 		t.Errorf("shared table: layout %+v, per neuron %d (plain %d), fixed %d (plain %d)", ls, ps.perNeuron, p0.perNeuron, ps.fixed, p0.fixed)
 	}
@@ -342,15 +344,16 @@ func TestBallot(t *testing.T) {
 		r := rand.New(rand.NewPCG(31, 32))
 		t.Run(fmt.Sprintf("mode=%d", mode), func(t *testing.T) {
 			for name, c := range map[string]struct {
-				cfg  lifgpu.Config
-				opts Options
+				cfg   lifgpu.Config
+				opts  Options
+				hooks gpuhook.Hooks
 			}{
-				"grow":     {dense, Options{SpikeBuffer: 10}},
-				"split":    {dense, Options{SpikeBuffer: 10, MaxBlockSize: 128 << 10, StepsPerDispatch: 64}},
-				"rateonly": {rateOnly, Options{StepsPerDispatch: 33}},
-				"noise":    {noisy, Options{MaxBlockSize: 64 << 10, StepsPerDispatch: 17, SpikeBuffer: 100}},
+				"grow":     {dense, Options{}, gpuhook.Hooks{SpikeBuffer: 10}},
+				"split":    {dense, Options{StepsPerDispatch: 64}, gpuhook.Hooks{SpikeBuffer: 10, MaxBlockSize: 128 << 10}},
+				"rateonly": {rateOnly, Options{StepsPerDispatch: 33}, gpuhook.Hooks{}},
+				"noise":    {noisy, Options{StepsPerDispatch: 17}, gpuhook.Hooks{MaxBlockSize: 64 << 10, SpikeBuffer: 100}},
 			} {
-				p := compare(t, c.cfg, c.opts, calls)
+				p := compare(t, c.cfg, c.opts, c.hooks, calls)
 				want := mode > 0 && p.ctx.ext["GL_ARB_shader_ballot"] && p.ctx.ext["GL_ARB_gpu_shader_int64"]
 				if p.ballot != want {
 					t.Fatalf("%s: ballot %v, want %v", name, p.ballot, want)
@@ -359,8 +362,10 @@ func TestBallot(t *testing.T) {
 			}
 			for range 4 {
 				cfg := conformance.RandomConfig(r, 8000, 150)
-				opts := Options{MaxBlockSize: 1 << (12 + r.IntN(6)), StepsPerDispatch: 1 + r.IntN(40), SpikeBuffer: 1 + r.IntN(500)}
-				compare(t, cfg, opts, []call{{run: 1 + r.IntN(80)}, {x: 2}, {run: 1 + r.IntN(80)}, {pn: true}})
+				h := gpuhook.Hooks{MaxBlockSize: 1 << (12 + r.IntN(6))}
+				opts := Options{StepsPerDispatch: 1 + r.IntN(40)}
+				h.SpikeBuffer = 1 + r.IntN(500)
+				compare(t, cfg, opts, h, []call{{run: 1 + r.IntN(80)}, {x: 2}, {run: 1 + r.IntN(80)}, {pn: true}})
 			}
 		})
 	}

@@ -31,6 +31,10 @@
 //                       subgroup and step instead of one a spike; the list's order
 //                       changes, not its content (the host sorts it)
 //
+// `#pragma lifgpu ...` lines are gpu's (compilers ignore pragmas they do not know):
+// `include <name>` is replaced with GLSL text; `optional <uniform>` says that the code
+// kept by the defines around it may let a compiler drop the uniform.
+//
 // Random draws are internal/rng's (philox.glsl, draws.glsl), pasted by gpu in place of
 // the `#pragma lifgpu include rng` line below, keyed by uSeed with the counter (global
 // neuron index, 64-bit absolute step): the same draws as the CPU's, whatever the chunks
@@ -115,12 +119,23 @@ uniform float uX;      // Forward's x; 0 in Run
 uniform uvec2 uSeed;   // the seed's (low, high) halves: the Philox key
 uniform uvec2 uStep64; // uStep0 as a 64-bit step, (low, high) halves: the draws' counter
 #endif
+// DRAWS: some random term draws words (noise, or Poisson input with a table), so the
+// draws' counter is computed; Poisson input whose rates are all 0 draws nothing.
+#if defined(NOISE) || (defined(POISSON) && POISSON_LEN > 0)
+#define DRAWS
+#endif
 #ifdef NOISE
 uniform float uNoiseMean;
 uniform float uNoiseStd;
 #endif
 #ifdef POISSON
 uniform float uPoissonWeight;
+#if POISSON_LEN == 0
+// Every rate is 0, so the term is float(0u) * weight, which a compiler may fold to a
+// constant: the weight may then have no location. gpu checks at start-up that every
+// uniform the kept code uses has one, except those a kept `optional` pragma names.
+#pragma lifgpu optional uPoissonWeight
+#endif
 #endif
 
 #ifdef REC_TRACE
@@ -262,8 +277,10 @@ void main() {
 #ifdef RANDOM
 			// Model.Random: I = ((base + noise) + poisson), at the absolute step
 			// uStep64 + k, 64-bit: the high half carries when the low half wraps.
+#ifdef DRAWS
 			uint sLo = uStep64.x + uint(k);
 			uvec2 rstep = uvec2(sLo, uStep64.y + uint(sLo < uStep64.x));
+#endif
 			precise float I = base;
 #ifdef NOISE
 			uvec4 wn = rng_draw(uSeed, RNG_STREAM_NOISE, uint(gid), rstep);

@@ -14,11 +14,13 @@ import (
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/gpu"
+	"github.com/lifgpu/lifgpu/internal/gpuhook"
 )
 
-func gpuFactory(t *testing.T, opts gpu.Options) Factory {
+// gpuFactory makes GPU populations with the test hooks h.
+func gpuFactory(t *testing.T, opts gpu.Options, h gpuhook.Hooks) Factory {
 	return func(_ backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
-		p, err := gpu.New(cfg, opts)
+		p, err := gpuhook.New(cfg, opts, h)
 		if errors.Is(err, lifgpu.ErrNoGPU) && os.Getenv("LIFGPU_REQUIRE_GPU") != "1" {
 			t.Skipf("no GL context: %v", err)
 		}
@@ -34,8 +36,8 @@ func TestAcrossBackends(t *testing.T) {
 		name          string
 		first, second Factory
 	}{
-		{"gpu-then-cpu", gpuFactory(t, gpu.Options{}), cpuFactory("")},
-		{"cpu-then-gpu", cpuFactory(""), gpuFactory(t, gpu.Options{MaxBlockSize: 16 << 10})},
+		{"gpu-then-cpu", gpuFactory(t, gpu.Options{}, gpuhook.Hooks{}), cpuFactory("")},
+		{"cpu-then-gpu", cpuFactory(""), gpuFactory(t, gpu.Options{}, gpuhook.Hooks{MaxBlockSize: 16 << 10})},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
@@ -67,19 +69,19 @@ func TestGPUFault(t *testing.T) {
 	for _, c := range []struct {
 		name     string
 		text     string
-		opts     gpu.Options
+		hooks    gpuhook.Hooks
 		periodic bool // the checkpoint must be a periodic one
 	}{
-		{"readable", specText, gpu.Options{FaultAfter: 60, StepsPerDispatch: 9}, false},
-		{"lost", specText, gpu.Options{FaultAfter: 60, FaultLost: true, StepsPerDispatch: 9}, true},
-		{"inplace", noSpikes, gpu.Options{FaultAfter: 60, StepsPerDispatch: 9}, true},
-		{"overflow", specText, gpu.Options{FaultAfter: 300, StepsPerDispatch: 9, SpikeBuffer: 8, MaxBlockSize: 8 << 10}, false},
+		{"readable", specText, gpuhook.Hooks{FaultAfter: 60}, false},
+		{"lost", specText, gpuhook.Hooks{FaultAfter: 60, FaultLost: true}, true},
+		{"inplace", noSpikes, gpuhook.Hooks{FaultAfter: 60}, true},
+		{"overflow", specText, gpuhook.Hooks{FaultAfter: 300, SpikeBuffer: 8, MaxBlockSize: 8 << 10}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := recipeIn(t, c.text)
 			whole := reference(t, r)
 			dir := filepath.Join(t.TempDir(), "out")
-			_, err := Start(context.Background(), Job{Recipe: r, Dir: dir, New: gpuFactory(t, c.opts)})
+			_, err := Start(context.Background(), Job{Recipe: r, Dir: dir, New: gpuFactory(t, gpu.Options{StepsPerDispatch: 9}, c.hooks)})
 			var fe *FaultError
 			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "injected fault") {
 				t.Fatalf("faulty run: %v", err)
