@@ -33,8 +33,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/spec
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/npy
 
-# Workload W1 (../shared/bench/README.md): the Go benchmarks, then the C reference
-# beside them on the same machine, and their ratio.
+# Workload W1 (bench/doc.go): the Go benchmarks, then the C reference
+# (bench/baseline/cpu_ref.c) beside them on the same machine, and their ratio.
 bench: build
 	$(GO) test $(GOFLAGS_BUILD) -run '^$$' -bench 'W1' -benchtime 3x -count 1 ./cpu/ | tee /tmp/lifgpu-bench.txt
 	@$(MAKE) --no-print-directory bench-c

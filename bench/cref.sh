@@ -1,14 +1,24 @@
 #!/bin/sh
-# Runs the C reference (../shared/bench/cpu_ref.c) on workload W1 beside the Go
-# benchmark output in $1 (default /tmp/lifgpu-bench.txt) and prints the ratios.
+# Runs the C reference (bench/baseline/cpu_ref.c; or cpu_ref.c in $LIFGPU_BASELINES,
+# or the file $CPU_REF) on workload W1 beside the Go benchmark output in $1 (default
+# /tmp/lifgpu-bench.txt) and prints the ratios.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-src=${CPU_REF:-$here/../shared/bench/cpu_ref.c}
-gobench=${1:-/tmp/lifgpu-bench.txt}
-if ! command -v gcc >/dev/null 2>&1 || [ ! -f "$src" ]; then
-  echo "C reference skipped: needs gcc and $src"; exit 0
+if [ -n "${LIFGPU_BASELINES:-}" ]; then
+  src=${CPU_REF:-$LIFGPU_BASELINES/cpu_ref.c}
+else
+  src=${CPU_REF:-$here/bench/baseline/cpu_ref.c}
 fi
-bin=$(mktemp -d)/cpu_ref
+gobench=${1:-/tmp/lifgpu-bench.txt}
+if ! command -v gcc >/dev/null 2>&1; then
+  echo "C reference skipped: gcc not found on PATH"; exit 0
+fi
+if [ ! -f "$src" ]; then
+  echo "C reference skipped: no $src"; exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bin=$tmp/cpu_ref
 gcc -O3 -march=native -ffp-contract=off -fopenmp -o "$bin" "$src"
 threads=$(nproc)
 step=$(OMP_NUM_THREADS=$threads "$bin" 1000000 1000 step)

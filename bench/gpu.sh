@@ -2,11 +2,12 @@
 # The whole GPU comparison in one go.
 #
 #   bench/gpu.sh prepare   here (no GPU needed): build bin/lifgpu and bin/gpu.test with
-#                          -tags egl, copy the baselines to bench/baselines, fetch the GL
-#                          loader packages into .gl (all three git-ignored)
+#                          -tags egl, fetch the GL loader packages into .gl (both
+#                          git-ignored)
 #   bench/gpu.sh run       on the GPU machine, from the repository root: GPU tests, lifgpu
-#                          info, lifgpu check, lifgpu bench beside peers_gpu.py (CUDA,
-#                          torch), a 10^9-neuron run; logs and JSON in $OUT (or
+#                          info, lifgpu check, lifgpu bench beside the GPU peers (CUDA,
+#                          torch: bench/baseline/peers_gpu.py, built into bin/lifgpu), a
+#                          10^9-neuron run; logs and JSON in $OUT (or
 #                          bench/results/gpu-DATE); the short table last
 #
 # SIZES overrides the ladder (default 2^20, 2^24, 2^28); BILLION=0 skips the 10^9 run.
@@ -14,19 +15,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 prepare() {
-  mkdir -p bin bench/baselines
+  mkdir -p bin
   go build -tags egl -o bin/lifgpu ./cmd/lifgpu
   go test -c -tags egl -o bin/gpu.test ./gpu
-  cp ../shared/bench/cpu_ref.c ../shared/bench/peers_gpu.py bench/baselines/
   grep -qx '/.gl/' .git/info/exclude 2>/dev/null || echo /.gl/ >> .git/info/exclude
-  grep -qx '/bench/baselines/' .git/info/exclude 2>/dev/null || echo /bench/baselines/ >> .git/info/exclude
   if [ ! -d .gl ] || [ -z "$(ls .gl/*.deb 2>/dev/null)" ]; then
     mkdir -p .gl /tmp/amd64/partial
     o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
     apt-get $o update -qq
     (cd .gl && apt-get $o download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2)
   fi
-  echo "ready: carry bin, bench/baselines and .gl; then run: bench/gpu.sh run"
+  echo "ready: carry bin and .gl; then run: bench/gpu.sh run"
 }
 
 run() {
@@ -46,7 +45,7 @@ run() {
   # The GPU tests on this card: precise must stop the driver fusing multiply-adds.
   { LIFGPU_REQUIRE_GPU=1 bin/gpu.test -test.count=1 -test.timeout=5m 2>&1 || true; } | tail -20 | tee "$out/gpu-tests.txt"
   { bin/lifgpu check 2>&1 || true; } | tee "$out/check.txt"
-  LIFGPU_BASELINES=bench/baselines bin/lifgpu bench -backend gpu -n "$sizes" -steps 1000 -modes run,run+spikes,forward \
+  bin/lifgpu bench -backend gpu -n "$sizes" -steps 1000 -modes run,run+spikes,forward \
     -json "$out/bench.json" -plot "$out/bench.png" 2>&1 | tee "$out/bench.txt"
   if [ "${BILLION:-1}" != 0 ]; then
     timer=""

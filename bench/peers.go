@@ -4,30 +4,34 @@ import (
 	"bufio"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// The lines that ../shared/bench/peers_gpu.py prints, per N:
+// The lines that peers_gpu.py (bench/baseline/) prints, per N:
 //
 //	d2d copy: 3000 GB/s (read+write)
-//	N=268435456 CUDA: single-step 1.543 ms/step 174.00 G upd/s | fused k=100 11.423 ms 2350.00 G upd/s
-//	N=268435456 CUDA no-FMA: single-step ... | fused k=100 ... G upd/s
-//	N=268435456 torch eager: 13.4 ms/step 20.00 G upd/s
-//	N=268435456 torch.compile step: 2.485 ms/step 108.00 G upd/s
+//	N=268435456 CUDA: single-step 1.543 ms/step 174.00 G upd/s | fused k=100 11.423 ms 2350.00 G upd/s | spikes 123
+//	N=268435456 CUDA no-FMA: single-step ... | fused k=100 ... G upd/s | spikes 123
+//	N=268435456 torch eager: 13.4 ms/step 20.00 G upd/s | spikes 123
+//	N=268435456 torch.compile step: 2.485 ms/step 108.00 G upd/s | spikes 123
+//	N=268435456 torch/compile skipped: why
+//
+// The spike totals are optional (the earlier script printed none).
 var (
 	reCopy  = regexp.MustCompile(`^d2d copy: ([0-9.]+) GB/s`)
-	reCUDA  = regexp.MustCompile(`^N=(\d+) (CUDA(?: no-FMA)?): single-step ([0-9.]+) ms/step ([0-9.]+) G upd/s \| fused k=(\d+) ([0-9.]+) ms ([0-9.]+) G upd/s`)
-	reTorch = regexp.MustCompile(`^N=(\d+) (torch eager|torch\.compile step): ([0-9.]+) ms/step ([0-9.]+) G upd/s`)
+	reCUDA  = regexp.MustCompile(`^N=(\d+) (CUDA(?: no-FMA)?): single-step ([0-9.]+) ms/step ([0-9.]+) G upd/s \| fused k=(\d+) ([0-9.]+) ms ([0-9.]+) G upd/s(?: \| spikes (\d+))?`)
+	reTorch = regexp.MustCompile(`^N=(\d+) (torch eager|torch\.compile step): ([0-9.]+) ms/step ([0-9.]+) G upd/s(?: \| spikes (\d+))?`)
+	reSkip  = regexp.MustCompile(`^(?:N=(\d+) )?([a-z][a-z/+.-]*) skipped: (.+)$`)
 )
 
 // ParsePeers turns peers_gpu.py's output into rows: "cuda/single", "cuda/fused",
 // "cuda-nofma/single", "cuda-nofma/fused", "torch/eager", "torch/compile", and
-// "copy" (whose StateGBps is the device-to-device copy bandwidth, read plus write).
-// The first line names the device.
+// "copy" (whose StateGBps is the device-to-device copy bandwidth, read plus write);
+// a "skipped" line becomes a row with Skipped set ("cuda", "torch", ...). The first
+// line without a colon names the device.
 func ParsePeers(out string) []Row {
 	var rows []Row
 	date := time.Now().UTC().Format("2006-01-02")
@@ -56,6 +60,7 @@ func ParsePeers(out string) []Row {
 			single := Row{Name: name + "/single", Backend: "cuda", Mode: ModeForward, Method: "euler", N: n, Steps: 100, Device: device, Date: date}
 			single.fill(float64(n) * 100 / (g1 * 1e9))
 			fused := Row{Name: name + "/fused", Backend: "cuda", Mode: ModeRun, Method: "euler", N: n, Steps: k, Device: device, Date: date}
+			fused.Spikes, _ = strconv.ParseUint(m[8], 10, 64)
 			fused.fill(float64(n) * float64(k) / (gk * 1e9))
 			rows = append(rows, single, fused)
 			continue
@@ -68,25 +73,43 @@ func ParsePeers(out string) []Row {
 			}
 			g, _ := strconv.ParseFloat(m[4], 64)
 			r := Row{Name: name, Backend: "torch", Mode: ModeForward, Method: "euler", N: n, Steps: 100, Device: device, Date: date}
+			r.Spikes, _ = strconv.ParseUint(m[5], 10, 64)
 			r.fill(float64(n) * 100 / (g * 1e9))
 			rows = append(rows, r)
+			continue
+		}
+		if m := reSkip.FindStringSubmatch(line); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			rows = append(rows, Row{Name: m[2], N: n, Skipped: m[3], Device: device, Date: date})
 		}
 	}
 	return rows
 }
 
-// RunPeers runs peers_gpu.py (in dir) with python3 for the sizes given and parses its
-// output. It needs a CUDA GPU with PyTorch and CuPy.
+// RunPeers runs the GPU peers (PeersFile in dir, or the copy built into this package
+// when dir is empty) with python3 for the sizes given and parses their output. On a
+// machine without python3 it returns ErrNoPython3; without PyTorch, CuPy or a CUDA
+// device the script itself says so in "skipped" rows.
 func RunPeers(dir string, sizes []int) ([]Row, string, error) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		return nil, "", ErrNoPython3
+	}
+	script, done, err := writeSource(dir, PeersFile)
+	if err != nil {
+		return nil, "", err
+	}
+	defer done()
 	var ns []string
 	for _, n := range sizes {
 		ns = append(ns, strconv.Itoa(n))
 	}
-	cmd := exec.Command("python3", filepath.Join(dir, "peers_gpu.py"), strings.Join(ns, ","))
-	cmd.Env = append(cmd.Environ(), "PYTHONUNBUFFERED=1")
+	cmd := exec.Command(python, script, strings.Join(ns, ","))
+	cmd.Env = append(cmd.Environ(), "PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return nil, string(out), fmt.Errorf("bench: peers_gpu.py: %v\n%s", err, out)
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		return nil, string(out), fmt.Errorf("bench: %s: %v: %s\n%s", PeersFile, err, lines[len(lines)-1], out)
 	}
 	return ParsePeers(string(out)), string(out), nil
 }

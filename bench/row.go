@@ -24,6 +24,9 @@ type Row struct {
 	Ratio       float64 `json:"ratio,omitempty"`
 	Device      string  `json:"device,omitempty"`
 	Date        string  `json:"date"`
+	// Skipped says why a baseline did not run (no gcc, no python3, no GPU); the row
+	// then holds no measurement.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // StateBytes is the state traffic that one neuron-update implies when the state lives
@@ -150,6 +153,9 @@ func (r *Row) fill(seconds float64) {
 func (r Row) String() string {
 	if r.Mode == "first-step" {
 		return fmt.Sprintf("%-36s %11d %6d  %.3f s from process start to the first step done", r.Name, r.N, r.Steps, r.Seconds)
+	}
+	if r.Skipped != "" {
+		return fmt.Sprintf("%-36s %11s %6s  skipped: %s", r.Name, "", "", r.Skipped)
 	}
 	if r.Name == "copy" {
 		return fmt.Sprintf("%-36s %11s %6s %12s %8.1f  device-to-device copy, read+write", r.Name, "", "", "", r.StateGBps)

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/lifgpu/lifgpu/bench"
 	"github.com/sbinet/npyio/npz"
 )
 
@@ -163,8 +165,8 @@ func TestRunBadFlags(t *testing.T) {
 	}
 }
 
-// TestBench runs lifgpu bench small, with the C reference beside it when gcc and the
-// baselines are here, and checks the JSON rows and the figure.
+// TestBench runs lifgpu bench small, with the C reference beside it when gcc is here,
+// and checks the JSON rows and the figure.
 func TestBench(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "b.json")
@@ -181,6 +183,7 @@ func TestBench(t *testing.T) {
 		Spikes      uint64  `json:"spikes"`
 		Baseline    string  `json:"baseline"`
 		Ratio       float64 `json:"ratio"`
+		Skipped     string  `json:"skipped"`
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
@@ -193,7 +196,7 @@ func TestBench(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range rows {
 		seen[r.Name] = true
-		if r.Name == "lifgpu/cpu/first-step" {
+		if r.Name == "lifgpu/cpu/first-step" || r.Skipped != "" {
 			continue
 		}
 		if r.UpdatesPerS <= 0 || r.Steps != 50 || (r.N != 3000 && r.N != 20000) {
@@ -226,5 +229,58 @@ func TestBench(t *testing.T) {
 	}
 	if code, _, _ := run(t, "bench", "-modes", "warp"); code == 0 {
 		t.Error("an unknown mode was accepted")
+	}
+}
+
+// TestBenchBuiltinBaselines: in a folder with no baselines around it (no ../shared, no
+// $LIFGPU_BASELINES), lifgpu bench -backend cpu runs the C reference built into the
+// binary beside its own rows, with the same spikes. Where gcc is on PATH (as in CI)
+// this must not skip; without gcc the table says so in a skipped row.
+func TestBenchBuiltinBaselines(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv(bench.BaselinesEnv, "")
+	_, gccErr := exec.LookPath("gcc")
+	for _, noGCC := range []bool{false, true} {
+		if noGCC {
+			t.Setenv("PATH", t.TempDir())
+		} else if gccErr != nil {
+			t.Logf("gcc not on PATH: only the skipped row is checked")
+			continue
+		}
+		code, stdout, errs := run(t, "bench", "-backend", "cpu", "-n", "20000", "-steps", "300", "-reps", "1",
+			"-modes", "run", "-json", "b.json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var rows []bench.Row
+		b, err := os.ReadFile("b.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &rows); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bench.Row{}
+		for _, r := range rows {
+			got[r.Name] = r
+		}
+		// 35,836 spikes: W1 at N = 20,000 after 300 steps, in every implementation.
+		if r := got["lifgpu/cpu/run"]; r.Spikes != 35_836 {
+			t.Errorf("lifgpu/cpu/run: %+v, want 35836 spikes", r)
+		}
+		if noGCC {
+			if r, ok := got["c-ref"]; !ok || !strings.Contains(r.Skipped, "gcc") || !strings.Contains(stdout, "c-ref") {
+				t.Errorf("without gcc: no skipped c-ref row saying why: %+v\n%s", rows, stdout)
+			}
+			continue
+		}
+		for _, name := range []string{"c-ref/step", "c-ref/blocked"} {
+			if r := got[name]; r.Spikes != 35_836 || r.N != 20_000 || r.Steps != 300 || r.UpdatesPerS <= 0 {
+				t.Errorf("%s: %+v, want 35836 spikes; stderr: %s", name, r, errs)
+			}
+		}
+		if !strings.Contains(stdout, "x c-ref/blocked") {
+			t.Errorf("no ratio to the C reference printed:\n%s", stdout)
+		}
 	}
 }
