@@ -19,11 +19,17 @@ run: build
 	./$(BIN) run -f -o lifgpu-out
 
 # Every test, the GPU ones on Mesa's llvmpipe when there is no GPU. CI sets
-# LIFGPU_REQUIRE_GPU=1 so that "no GL context" fails instead of skipping.
+# LIFGPU_REQUIRE_GPU=1 so that "no GL context" fails instead of skipping. Then the
+# CPU side again with -tags purego (no assembly: the portable Go kernels, drive loops
+# and draws, end to end through the conformance suite and the batch runner, whose GPU
+# tests resume on them).
+PUREGO_PKGS := ./cpu/ ./internal/rng/ ./internal/batch/
 test:
 	$(GO) vet $(GOFLAGS_BUILD) ./...
+	$(GO) vet -tags purego ./...
 	CGO_ENABLED=0 $(GO) build ./...
 	$(GO) test $(GOFLAGS_BUILD) -count=1 -timeout 15m ./...
+	$(GO) test -tags 'purego $(TAGS)' -count=1 -timeout 10m $(PUREGO_PKGS)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 
 # The fuzzers of the spec parser and the .npy reader, from their seed corpora in

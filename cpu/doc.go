@@ -20,6 +20,12 @@
 // Results do not depend on the number of workers or on the chunk length; the tests
 // compare every kernel with the plain path, bit for bit.
 //
+// # Portable build
+//
+// The build tag purego (as in golang.org/x/crypto) compiles no assembly at all, here
+// or in internal/rng: the block kernels, the drive loops and the batched draws are the
+// portable Go ones, and Kernels lists only "go" and "reference".
+//
 // # Example
 //
 // Three neurons with a held bias each, the spike list recorded:

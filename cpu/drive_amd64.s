@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // Drive loops for amd64 (see drive_generic.go for the contract and drive_amd64.go for

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // Block kernels for amd64 (see kernel.go for the contract and kernel_amd64.go for the

@@ -81,9 +81,11 @@ func Recordings(a, b *lifgpu.Recording) string {
 		return fmt.Sprintf("%d trace values, want %d", len(b.Traces), len(a.Traces))
 	}
 	for k := range a.Traces {
-		if math.Float32bits(a.Traces[k]) != math.Float32bits(b.Traces[k]) {
-			nc := len(a.TraceIDs)
-			return fmt.Sprintf("trace of neuron %d at step %d = %v, want %v", a.TraceIDs[k%nc], a.TraceSteps[k/nc], b.Traces[k], a.Traces[k])
+		if x, y := math.Float32bits(a.Traces[k]), math.Float32bits(b.Traces[k]); x != y {
+			if nc := len(a.TraceIDs); nc > 0 && k/nc < len(a.TraceSteps) {
+				return fmt.Sprintf("trace of neuron %d at step %d = %v (%#08x), want %v (%#08x)", a.TraceIDs[k%nc], a.TraceSteps[k/nc], b.Traces[k], y, a.Traces[k], x)
+			}
+			return fmt.Sprintf("trace value %d = %v (%#08x), want %v (%#08x)", k, b.Traces[k], y, a.Traces[k], x)
 		}
 	}
 	return ""

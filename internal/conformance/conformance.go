@@ -2,7 +2,11 @@
 // called from each backend's tests with a factory (as gonum's testblas does for BLAS).
 //
 // The reference it compares against is the CPU backend's plain contract loop. Every
-// comparison is of bits: the contract makes the backends bit-identical.
+// comparison is of bits: the contract makes the backends bit-identical. The reference
+// itself is never compared with itself (the comparisons refuse two populations of the
+// same Backend): it passes [Standalone], the checks against the seed's goldens and the
+// closed forms, and every other path's comparison is one with it; [ResumeAgainst]
+// resumes it from another path's state.
 package conformance
 
 import (
@@ -30,15 +34,40 @@ type Scale struct {
 	Cases    int // random cases
 }
 
-// Run runs the whole suite against f.
+// Run runs the whole suite against f: Standalone, and Random against the reference.
 func Run(t *testing.T, f Factory, sc Scale) {
+	Standalone(t, f, sc)
+	t.Run("Random", func(t *testing.T) { Random(t, f, sc) })
+}
+
+// Standalone runs the checks that need no second path: the seed's goldens, the closed
+// forms, the errors, the membrane statistics under random input and the independence
+// of the draws. They are how the reference path itself is tested.
+func Standalone(t *testing.T, f Factory, sc Scale) {
 	t.Run("SeedGolden", func(t *testing.T) { SeedGolden(t, f) })
 	t.Run("SeedGoldenRun", func(t *testing.T) { SeedGoldenRun(t, f) })
-	t.Run("Random", func(t *testing.T) { Random(t, f, sc) })
 	t.Run("Closed", func(t *testing.T) { Closed(t, f) })
 	t.Run("Errors", func(t *testing.T) { Errors(t, f) })
 	t.Run("Stationary", func(t *testing.T) { Stationary(t, f, sc) })
 	t.Run("DrawsIndependent", func(t *testing.T) { DrawsIndependent(t, f) })
+}
+
+// pair makes the two populations of a comparison and refuses to compare a path with
+// itself: a comparison of the reference with the reference passes whatever it does.
+func pair(t *testing.T, want, got Factory, cfg lifgpu.Config) (lifgpu.Population, lifgpu.Population) {
+	t.Helper()
+	w := mustNew(t, want, cfg)
+	g, err := got(cfg)
+	if err != nil {
+		w.Close()
+		t.Fatal(err)
+	}
+	if w.Backend() == g.Backend() {
+		w.Close()
+		g.Close()
+		t.Fatalf("conformance: %s compared with itself; test the reference with Standalone and ResumeAgainst", g.Backend())
+	}
+	return w, g
 }
 
 // SeedGolden checks the seed's own example: default parameters, one neuron, Forward(4)
@@ -102,9 +131,8 @@ func Random(t *testing.T, f Factory, sc Scale) {
 		cfg := RandomConfig(rng, sc.MaxN, sc.MaxSteps)
 		plan := randomPlan(rng, sc.MaxSteps)
 		t.Run(fmt.Sprintf("case%d_n%d_%s", c, cfg.N, cfg.Params.Method), func(t *testing.T) {
-			want := mustNew(t, Reference, cfg)
+			want, got := pair(t, Reference, f, cfg)
 			defer want.Close()
-			got := mustNew(t, f, cfg)
 			defer got.Close()
 			for _, op := range plan {
 				op.apply(t, want, cfg.N)

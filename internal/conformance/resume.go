@@ -11,14 +11,20 @@ import (
 // Resume checks that a population restored from another's state (made by the
 // reference, so across backends) goes on with the same bits as the one it came from,
 // and that ClearRecording starts the recording afresh at the current step.
-func Resume(t *testing.T, f Factory, sc Scale) {
+func Resume(t *testing.T, f Factory, sc Scale) { ResumeAgainst(t, f, Reference, sc) }
+
+// ResumeAgainst is Resume with from in place of the reference: the populations that
+// run whole and give their state are from's, the restored ones f's. With f the
+// reference and from another path, it tests the reference's Restore.
+func ResumeAgainst(t *testing.T, f, from Factory, sc Scale) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for c := range max(2, sc.Cases/4) {
 		cfg := RandomConfig(rng, sc.MaxN, sc.MaxSteps)
 		first, second := 1+rng.IntN(sc.MaxSteps), 1+rng.IntN(sc.MaxSteps)
 		t.Run(fmt.Sprintf("case%d_n%d_%d+%d", c, cfg.N, first, second), func(t *testing.T) {
-			whole := mustNew(t, Reference, cfg)
+			whole, resumed := pair(t, from, f, cfg)
 			defer whole.Close()
+			defer resumed.Close()
 			if err := whole.Run(first); err != nil {
 				t.Fatal(err)
 			}
@@ -29,8 +35,6 @@ func Resume(t *testing.T, f Factory, sc Scale) {
 			if err := whole.ClearRecording(); err != nil {
 				t.Fatal(err)
 			}
-			resumed := mustNew(t, f, cfg)
-			defer resumed.Close()
 			if err := resumed.Run(3); err != nil { // state and recording that Restore must replace
 				t.Fatal(err)
 			}

@@ -37,7 +37,8 @@
 // consecutive neurons at one step, with exactly the same bits: DrawN(seed, stream,
 // neuron0, step, w0, w1) gives words 0 and 1 of Draw for neurons neuron0, neuron0+1, ...
 // (uint32 indices, wrapping modulo 2^32). On amd64 they run on AVX-512 or AVX2
-// (draw_amd64.s, normal_amd64.s), chosen at start-up; elsewhere in Go.
+// (draw_amd64.s, normal_amd64.s), chosen at start-up; elsewhere, and in every build
+// with the purego tag, in Go.
 //
 // # GLSL
 //

@@ -1,3 +1,5 @@
+//go:build !purego
+
 package rng
 
 import "golang.org/x/sys/cpu"

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // Batched Philox4x32-10 kernels for amd64 (see batch.go for philoxParams and the

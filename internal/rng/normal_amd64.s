@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // NormalTable.SampleN for AVX-512 (F, CD for VPLZCNTD): 16 samples per iteration, the

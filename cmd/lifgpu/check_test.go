@@ -1,0 +1,96 @@
+package main
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/cpu"
+)
+
+// planted is a population with one difference planted: the lowest bit of neuron u's
+// potential flipped, or spike k of the recording moved to the next neuron (-1: none).
+type planted struct {
+	lifgpu.Population
+	u, k int
+}
+
+func (p planted) Potentials(dst []float32) error {
+	err := p.Population.Potentials(dst)
+	if p.u >= 0 {
+		dst[p.u] = math.Float32frombits(math.Float32bits(dst[p.u]) ^ 1)
+	}
+	return err
+}
+
+func (p planted) Recording() (*lifgpu.Recording, error) {
+	r, err := p.Population.Recording()
+	if err == nil && p.k >= 0 && p.k < len(r.SpikeIDs) {
+		r.SpikeIDs[p.k]++
+	}
+	return r, err
+}
+
+// plant makes check compare the CPU with a CPU population planted with u and k.
+func plant(t *testing.T, u, k int) {
+	saved := checkOther
+	t.Cleanup(func() { checkOther = saved })
+	checkOther = func(cfg lifgpu.Config) (lifgpu.Population, error) {
+		c, err := cpu.New(cfg, cpu.Options{Kernel: "reference"})
+		return planted{Population: c, u: u, k: k}, err
+	}
+}
+
+// TestCheckFindsDifference: lifgpu check exits 1 and names the first difference with
+// both values, here a flipped bit of one neuron's u or one spike moved to another
+// neuron. (No GPU needed: the other side is a CPU population with the planted
+// difference.)
+func TestCheckFindsDifference(t *testing.T) {
+	t.Run("u", func(t *testing.T) {
+		plant(t, 17, -1)
+		code, out, errs := run(t, "check", "-n", "200", "-steps", "300")
+		if code != 1 {
+			t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+		}
+		// The first comparison, after the first slice of 300/20 steps.
+		m := regexp.MustCompile(`DIFFERENT after step 15 .*: u\[17\] = \S+ \((0x[0-9a-f]{8})\), want \S+ \((0x[0-9a-f]{8})\)`).FindStringSubmatch(errs)
+		if m == nil {
+			t.Fatalf("the message does not name step 15, neuron 17 and both values:\n%s", errs)
+		}
+		got, _ := strconv.ParseUint(m[1], 0, 32)
+		want, _ := strconv.ParseUint(m[2], 0, 32)
+		if got^want != 1 {
+			t.Errorf("values %s and %s, want them one bit apart", m[1], m[2])
+		}
+		if strings.Contains(out, "bit-identical") {
+			t.Errorf("check reports bit-identical:\n%s", out)
+		}
+	})
+	t.Run("spike", func(t *testing.T) {
+		plant(t, -1, 3)
+		code, out, errs := run(t, "check", "-n", "200", "-steps", "300")
+		if code != 1 {
+			t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+		}
+		m := regexp.MustCompile(`DIFFERENT after step \d+ .*: spike 3 = \(step (\d+), neuron (\d+)\), want \(step (\d+), neuron (\d+)\)`).FindStringSubmatch(errs)
+		if m == nil {
+			t.Fatalf("the message does not name spike 3 with its step and both neurons:\n%s", errs)
+		}
+		if m[1] != m[3] {
+			t.Errorf("steps %s and %s, want the same step", m[1], m[3])
+		}
+		if g, _ := strconv.Atoi(m[2]); strconv.Itoa(g-1) != m[4] {
+			t.Errorf("neurons %s and %s, want the planted one after the true one", m[2], m[4])
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		plant(t, -1, -1)
+		code, out, errs := run(t, "check", "-n", "200", "-steps", "300")
+		if code != 0 || !strings.Contains(out, "bit-identical") {
+			t.Fatalf("exit %d, want 0 and bit-identical\n%s%s", code, out, errs)
+		}
+	})
+}
