@@ -103,6 +103,8 @@ func hint(err error) string {
 		return h
 	case errors.As(err, &res) && res.Resource == "disk":
 		return " with -o"
+	case errors.As(err, &res) && strings.Contains(res.Detail, "built-in spec"):
+		return " (-n, or a spec file with -config)"
 	}
 	return ""
 }

@@ -280,7 +280,8 @@ func TestBuiltinTooLarge(t *testing.T) {
 	memoryAvailable = func() (int64, error) { return 1 << 30, nil }
 	n := 200_000_000
 	_, _, err := Recipe{Builtin: "check", N: &n}.Spec()
-	if err == nil || !strings.Contains(err.Error(), "n = 200000000") || !strings.Contains(err.Error(), "-config") {
+	var re *ResourceError
+	if !errors.As(err, &re) || re.Resource != "memory" || !strings.Contains(err.Error(), "n = 200000000") || !strings.Contains(err.Error(), "scalar values") {
 		t.Errorf("huge built-in spec: %v", err)
 	}
 }

@@ -56,7 +56,7 @@ func (r Recipe) Spec() (*spec.Spec, lifgpu.Config, error) {
 		}
 		s = builtin(spec.CheckDefault, r.N)
 	default:
-		return nil, lifgpu.Config{}, fmt.Errorf("unknown built-in spec %q: there are \"default\" (lifgpu run) and \"check\" (lifgpu check)", r.Builtin)
+		return nil, lifgpu.Config{}, fmt.Errorf("unknown built-in spec %q: there are \"default\" and \"check\"", r.Builtin)
 	}
 	if r.N != nil {
 		s.N = *r.N
@@ -95,8 +95,8 @@ func builtinFits(n *int, perNeuron int64) error {
 	}
 	need := int64(*n) * perNeuron
 	if avail, err := memoryAvailable(); err == nil && need > avail/2 {
-		return fmt.Errorf("n = %d: the built-in spec's per-neuron arrays alone take about %s, and %s of memory is available: lower -n, or write a spec with scalar values (-config) for populations this large",
-			*n, HumanBytes(need), HumanBytes(avail))
+		return &ResourceError{Resource: "memory", Need: need, Avail: avail,
+			Detail: fmt.Sprintf("n = %d: the built-in spec's per-neuron arrays alone, before the run's own memory; a spec with scalar values needs none", *n)}
 	}
 	return nil
 }
