@@ -46,6 +46,7 @@ type Population struct {
 	// checkpoint.
 	torn   bool
 	ballot bool // aggregate the spike list's and rate's atomics per subgroup (lif.comp's BALLOT)
+	flush  bool // flush underflowing results in the shader (F32_FLUSH): the driver does not
 
 	lastStep    int64 // the last step of the call in progress
 	schedLoaded int   // schedule entry now in the per-neuron sched buffers, or -1
@@ -139,6 +140,18 @@ func (p *Population) start() error {
 	if err := p.plan.checkMemory(avail); err != nil {
 		return err
 	}
+	native, _, err := p.ctx.nativeFlush()
+	if err != nil {
+		return err
+	}
+	switch p.hooks.Flush {
+	case gpuhook.FlushExplicit:
+		p.flush = true
+	case gpuhook.FlushNative:
+		p.flush = false
+	default:
+		p.flush = !native
+	}
 	if err := p.allocate(); err != nil {
 		p.free()
 		return err
@@ -163,7 +176,11 @@ func (p *Population) Backend() string {
 	// The device memory its buffers take now (Forward's x buffers are made at the
 	// first per-neuron x; the spike list may have grown), so that run.json and the
 	// summary say what a run used.
-	return fmt.Sprintf("gpu (%s, OpenGL %s core, %s of device buffers)", d.Renderer, v, mib(p.bufs.bytes()))
+	flush := "the driver flushes subnormals"
+	if p.flush {
+		flush = "subnormals flushed in the shader"
+	}
+	return fmt.Sprintf("gpu (%s, OpenGL %s core, %s of device buffers, %s)", d.Renderer, v, mib(p.bufs.bytes()), flush)
 }
 
 // Device describes the device the population runs on.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/rng"
 	"github.com/lifgpu/lifgpu/shaders"
 )
@@ -36,6 +37,10 @@ var ballotMode = func() int {
 	}
 	return 0
 }()
+
+// f32Include is internal/f32's GLSL, the contract's arithmetic, pasted into every
+// shader at its `include f32` pragma.
+var f32Include = include{name: "f32", file: "internal/f32/f32.glsl", src: f32.GLSL}
 
 // rngIncludes is internal/rng's GLSL, pasted into lif.comp at its include pragma when
 // the population has random inputs (after the table declarations, as rng asks).
@@ -212,10 +217,11 @@ func (p *Population) defines(key progKey) ([]string, []include) {
 	flag(p.m.Record.Rate, "REC_RATE")
 	flag(p.lay.traces > 0, "REC_TRACE")
 	flag(p.ballot, "BALLOT")
-	var incs []include
+	flag(p.flush, "F32_FLUSH")
+	incs := []include{f32Include}
 	if p.lay.noise || p.lay.poisson {
 		defs = append(defs, "RANDOM")
-		incs = rngIncludes
+		incs = append(incs, rngIncludes...)
 	}
 	flag(p.lay.noise, "NOISE")
 	if p.lay.poisson {

@@ -4,7 +4,9 @@
 //
 // The arithmetic is the contract's (DESIGN.md, "One step, per neuron, exactly"): every
 // value on the update path is `precise`, so that the compiler cannot contract a*b+c
-// into a fused multiply-add and the bits equal the Go reference's.
+// into a fused multiply-add, and every operation goes through f32_add, f32_sub or
+// f32_mul (internal/f32's GLSL, pasted at the `include f32` pragma), which flush a
+// result that underflows to a zero of its sign: the bits equal the Go reference's.
 //
 // gpu compiles this file with a preamble of #defines after the #version line:
 //   WG                  workgroup size (local_size_x)
@@ -26,6 +28,9 @@
 //                       POISSON_LEN a neuron of the chunk (chunk index i at i*POISSON_LEN);
 //                       PN_PWEIGHT word offset of the per-neuron weight, else uPoissonWeight
 //   RANDOM              NOISE or POISSON: the current changes every step
+//   F32_FLUSH           flush results that underflow to zeros of their sign explicitly
+//                       (internal/f32's f32.glsl); without it f32_add/f32_sub/f32_mul are
+//                       the plain operators, for a driver that flushes as the contract does
 //   BALLOT              aggregate the spike list's and the rate's atomics per subgroup
 //                       (GL_ARB_shader_ballot, GL_ARB_gpu_shader_int64): one atomicAdd a
 //                       subgroup and step instead of one a spike; the list's order
@@ -96,8 +101,9 @@ layout(std430, binding = 11) readonly buffer PoissonTab { uint poisson_thr[]; };
 #define POISSON_THRESHOLD(i) poisson_thr[i]
 #endif
 
-// internal/rng's GLSL goes here (gpu pastes it when NOISE or POISSON is defined; a
-// compiler that meets the pragma itself ignores it).
+// internal/f32's GLSL goes here (always), then internal/rng's (when NOISE or POISSON is
+// defined); a compiler that meets the pragmas themselves ignores them.
+#pragma lifgpu include f32
 #pragma lifgpu include rng
 
 uniform uint uN;       // neurons in the chunk
@@ -229,15 +235,15 @@ void main() {
 
 #ifdef RANDOM
 	// base = ((bias + sched) + x), left to right; the random terms are added each step.
-	precise float base = bias + sched;
-	base = base + x;
+	precise float base = f32_add(bias, sched);
+	base = f32_add(base, x);
 #else
 	// I = ((bias + sched) + x), left to right; e = R*I.
-	precise float I = bias + sched;
-	I = I + x;
-	precise float e = R * I;
+	precise float I = f32_add(bias, sched);
+	I = f32_add(I, x);
+	precise float e = f32_mul(R, I);
 #ifdef EXACT
-	precise float v = uRest + e;
+	precise float v = f32_add(uRest, e);
 #endif
 #endif
 	int gid = uBase + int(i);
@@ -286,7 +292,7 @@ void main() {
 			uvec4 wn = rng_draw(uSeed, RNG_STREAM_NOISE, uint(gid), rstep);
 			precise float z = normal_sample(wn.x, wn.y);
 			precise float noiseI = noise_current(nMean, nStd, z);
-			I = I + noiseI;
+			I = f32_add(I, noiseI);
 #endif
 #ifdef POISSON
 #if POISSON_LEN > 0
@@ -296,22 +302,22 @@ void main() {
 			uint pk = 0u; // every rate is 0: no draw can give an event
 #endif
 			precise float poissonI = poisson_current(pWeight, pk);
-			I = I + poissonI;
+			I = f32_add(I, poissonI);
 #endif
-			precise float e = R * I;
+			precise float e = f32_mul(R, I);
 #ifdef EXACT
-			precise float v = uRest + e;
+			precise float v = f32_add(uRest, e);
 #endif
 #endif
 #ifdef EXACT
-			precise float t = u - v;
-			t = t * alpha;
-			u = v + t;
+			precise float t = f32_sub(u, v);
+			t = f32_mul(t, alpha);
+			u = f32_add(v, t);
 #else
-			precise float d = u - uRest;
-			precise float f = d - e;
-			precise float g = alpha * f;
-			u = u - g;
+			precise float d = f32_sub(u, uRest);
+			precise float f = f32_sub(d, e);
+			precise float g = f32_mul(alpha, f);
+			u = f32_sub(u, g);
 #endif
 			if (u >= uTh) {
 				u = uReset;

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/glslcheck"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
@@ -22,9 +23,9 @@ func TestSource(t *testing.T) {
 	}
 }
 
-// rngFiles are internal/rng's GLSL, which gpu pastes into the shaders: the lint reads
-// them with each shader for the functions the shader calls.
-var rngFiles = []glslcheck.File{{Name: "philox.glsl", Src: rng.GLSLPhilox}, {Name: "draws.glsl", Src: rng.GLSLDraws}}
+// rngFiles are internal/f32's and internal/rng's GLSL, which gpu pastes into the
+// shaders: the lint reads them with each shader for the functions the shader calls.
+var rngFiles = []glslcheck.File{{Name: "f32.glsl", Src: f32.GLSL}, {Name: "philox.glsl", Src: rng.GLSLPhilox}, {Name: "draws.glsl", Src: rng.GLSLDraws}}
 
 // TestPrecise: every float operation of the shaders is bound to a precise variable
 // (the lint of internal/glslcheck). llvmpipe never fuses a multiply-add, so without

@@ -38,6 +38,7 @@ type Scale struct {
 func Run(t *testing.T, f Factory, sc Scale) {
 	Standalone(t, f, sc)
 	t.Run("Random", func(t *testing.T) { Random(t, f, sc) })
+	t.Run("Subnormal", func(t *testing.T) { Subnormal(t, f, min(sc.MaxN, 1000)) })
 }
 
 // Standalone runs the checks that need no second path: the seed's goldens, the closed
@@ -50,6 +51,7 @@ func Standalone(t *testing.T, f Factory, sc Scale) {
 	t.Run("Errors", func(t *testing.T) { Errors(t, f) })
 	t.Run("Stationary", func(t *testing.T) { Stationary(t, f, sc) })
 	t.Run("DrawsIndependent", func(t *testing.T) { DrawsIndependent(t, f) })
+	t.Run("SubnormalPrediction", func(t *testing.T) { SubnormalPrediction(t, f) })
 }
 
 // pair makes the two populations of a comparison and refuses to compare a path with

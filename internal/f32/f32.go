@@ -26,7 +26,10 @@
 // two rules differ there, and the contract follows the hardware's.)
 package f32
 
-import "math"
+import (
+	_ "embed"
+	"math"
+)
 
 // MinNormal is 2^-126, the smallest normal float32.
 const MinNormal = 0x1p-126
@@ -67,3 +70,10 @@ func Mul(a, b float32) float32 {
 	}
 	return float32(x)
 }
+
+// GLSL is f32.glsl: f32_add, f32_sub and f32_mul, the GLSL twins of Add, Sub and Mul
+// (explicit when the shader defines F32_FLUSH, the plain operators otherwise). It has no
+// #version line: paste it after the shader's #version and #extension lines.
+//
+//go:embed f32.glsl
+var GLSL string

@@ -3,7 +3,10 @@ package f32
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/lifgpu/lifgpu/internal/glslcheck"
 )
 
 // ftzHardware is what x86's MXCSR.FTZ gives for a product, computed another way: the
@@ -125,5 +128,24 @@ func TestAddSub(t *testing.T) {
 	}
 	if got := Flush(float32(math.Ldexp(-1, -149))); math.Float32bits(got) != 0x80000000 {
 		t.Errorf("Flush(-2^-149) = %#08x, want -0", math.Float32bits(got))
+	}
+}
+
+// TestGLSLPrecise: f32.glsl's own arithmetic passes the precise lint, and removing any
+// one of its precise qualifiers fails it.
+func TestGLSLPrecise(t *testing.T) {
+	files := []glslcheck.File{{Name: "f32.glsl", Src: GLSL}}
+	for _, p := range glslcheck.Check(files...) {
+		t.Error(p)
+	}
+	ms := glslcheck.Mutants(GLSL)
+	if len(ms) < 5 {
+		t.Fatalf("%d precise qualifiers found in f32.glsl", len(ms))
+	}
+	for _, m := range ms {
+		ps := glslcheck.Check(glslcheck.File{Name: "f32.glsl", Src: m.Src})
+		if !slices.ContainsFunc(ps, func(p glslcheck.Problem) bool { return p.At("f32.glsl", m.Line) }) {
+			t.Errorf("f32.glsl:%d: removing this precise leaves the lint green", m.Line)
+		}
 	}
 }

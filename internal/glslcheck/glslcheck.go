@@ -21,6 +21,8 @@
 //     parameter of a function that uses it so, is precise ("every value on the update
 //     path": with this rule, removing any one precise of the shaders fails the lint);
 //   - no fma() and no float division: the contract's update uses +, - and * only.
+//   - a call of f32_add, f32_sub or f32_mul (internal/f32's GLSL: the contract's
+//     arithmetic with its flush to zero) counts as the operator it stands for.
 //
 // Integer arithmetic (operands of int, uint, their vectors, bool, or 64-bit integers)
 // and everything inside the brackets of an index is exempt. An operation whose operand
@@ -425,6 +427,11 @@ func (w *walker) stmt(s *stmt) {
 
 var arithOps = map[string]bool{"+": true, "-": true, "*": true, "/": true}
 
+// arithCalls are the contract's arithmetic as functions (internal/f32's f32.glsl): a
+// call is float arithmetic, as the operator it stands for is, whether the function
+// flushes explicitly or is the plain operator (a macro) in the variant compiled.
+var arithCalls = map[string]bool{"f32_add": true, "f32_sub": true, "f32_mul": true}
+
 // expr checks e, whose value goes where c says.
 func (w *walker) expr(e *node, c ctx) {
 	if e == nil {
@@ -497,6 +504,18 @@ func (w *walker) expr(e *node, c ctx) {
 		w.expr(e.kids[1], ctx{bound: true, st: c.st}) // an index is integer arithmetic
 		return
 	case nCall:
+		if arithCalls[e.op] {
+			if !c.bound {
+				w.problem(e.tok.line, c, c.why)
+			}
+			for _, a := range e.kids {
+				w.operands(a, c)
+			}
+			for _, k := range e.kids {
+				w.expr(k, c)
+			}
+			return
+		}
 		if fn := w.c.funcs[e.op]; fn != nil {
 			for i, a := range e.kids {
 				if i < len(fn.arith) && fn.arith[i] {
@@ -644,6 +663,9 @@ func (w *walker) hasFloatArith(e *node) bool {
 	case nIndex:
 		return w.hasFloatArith(e.kids[0])
 	case nCall:
+		if arithCalls[e.op] {
+			return true
+		}
 		if m := w.c.macros[e.op]; m != nil && m.fnLike && m.body != nil && w.c.funcs[e.op] == nil && w.inMacro(m, e.kids, w.hasFloatArith, m.body) {
 			return true
 		}

@@ -57,6 +57,9 @@ void main() { float a = uX; precise float b = k(a); }`, []string{"f.glsl:3: a is
 		{"macro with arithmetic", "#define LERP(a, b, t) a + (b - a) * t\nvoid main() { precise float x = uX; float y = LERP(x, 1.0, 0.5); }",
 			[]string{"f.glsl:2: float arithmetic initializes y, which is not precise (in the macro LERP)"}},
 		{"macro into a precise variable", "#define LERP(a, b, t) a + (b - a) * t\nvoid main() { precise float x = uX; precise float y = LERP(x, 1.0, 0.5); }", nil},
+		{"contract arithmetic calls", `float f32_add(float a, float b) { precise float r = a + b; return r; }
+void main() { float a = uX; precise float b = uY; float c = f32_add(b, b); precise float d = f32_mul(a, b); }`,
+			[]string{"f.glsl:2: float arithmetic initializes c", "f.glsl:2: a is an operand of float arithmetic"}},
 		{"macro index", "#define AT(i) tab[i]\nvoid main() { uint i = uN; precise float y = AT(i + 1u); precise float z = y * AT(i); }", nil},
 		{"object macro", "#define TWO_X (uX * 2.0)\nvoid main() { float y = TWO_X; }", []string{"initializes y, which is not precise (in the macro TWO_X)"}},
 		{"integer macro", "#define W 256\nvoid main() { uint n = uN * uint(W); int m = W * 2; }", nil},

@@ -39,7 +39,19 @@ type Hooks struct {
 	// (spikes). The list grows when a dispatch overflows it; tests set it small to
 	// reach that path.
 	SpikeBuffer int
+	// Flush forces the shader's flush to zero one way: FlushExplicit compiles lif.comp
+	// with F32_FLUSH whatever the driver does, FlushNative without it (wrong bits on a
+	// driver that keeps subnormals, such as llvmpipe: tests show the probe is right).
+	// The zero value lets the start-up probe decide.
+	Flush int
 }
+
+// Values of Hooks.Flush.
+const (
+	FlushProbe    = 0
+	FlushExplicit = 1
+	FlushNative   = -1
+)
 
 // newPopulation is package gpu's constructor with hooks, a
 // func(lifgpu.Config, gpu.Options, Hooks) (lifgpu.Population, error), set once by

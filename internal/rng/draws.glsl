@@ -1,6 +1,7 @@
 // draws.glsl: values from draw words, the same operations as internal/rng (normal.go,
 // poisson.go, current.go), one by one. Every float operation is `precise`, so that the
-// compiler cannot fuse a*b+c into one FMA. Paste after philox.glsl.
+// compiler cannot fuse a*b+c into one FMA, and goes through internal/f32's f32_add,
+// f32_sub, f32_mul (flush to zero). Paste after f32.glsl and philox.glsl.
 //
 // Before pasting it, the includer declares the table buffers and defines how they are
 // read (the names must be declared before these functions use them), for example
@@ -48,9 +49,9 @@ float normal_sample(uint r, uint r2) {
 	precise float f = float(fbits) * fscale; // exact
 	precise float a = NORMAL_TABLE(b);
 	precise float c = NORMAL_TABLE(b + 1u);
-	precise float d = c - a;
-	precise float e = d * f;
-	precise float z = a + e;
+	precise float d = f32_sub(c, a);
+	precise float e = f32_mul(d, f);
+	precise float z = f32_add(a, e);
 	if (neg) {
 		z = -z;
 	}
@@ -75,15 +76,15 @@ uint poisson_sample(uint base, uint kmax, uint r) {
 }
 #endif
 
-// Gaussian current: p = std*z, then mean + p.
+// Gaussian current: p = std*z, then mean + p, each flushed to zero when it underflows.
 float noise_current(float mean, float sd, float z) {
-	precise float p = sd * z;
-	precise float c = mean + p;
+	precise float p = f32_mul(sd, z);
+	precise float c = f32_add(mean, p);
 	return c;
 }
 
 // Current of k input spikes: float(k) * weight (float(k) exact for k < 2^24).
 float poisson_current(float weight, uint k) {
-	precise float c = float(k) * weight;
+	precise float c = f32_mul(float(k), weight);
 	return c;
 }
