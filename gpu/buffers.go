@@ -127,7 +127,7 @@ type chunk struct {
 	params     *buffer
 	sched      *buffer
 	x          *buffer // Forward's per-neuron x, made at the first such Forward
-	last       *buffer // {count, ids[n]}
+	last       *buffer // {count, truncated, ids[n]}
 	traceList  *buffer // (index in chunk, column), sorted by index
 	poisson    *buffer // per-neuron Poisson thresholds of the chunk's neurons
 	traceCount int
@@ -188,8 +188,8 @@ func (p *Population) allocChunk(base, n int) *chunk {
 	if p.lay.schedPN {
 		c.sched = p.bufs.alloc(4*n, nil, gl.DYNAMIC_DRAW)
 	}
-	c.last = p.bufs.alloc(4*(n+1), nil, gl.DYNAMIC_COPY)
-	c.last.clear(0, 4)
+	c.last = p.bufs.alloc(4*(n+2), nil, gl.DYNAMIC_COPY)
+	c.last.clear(0, 8)
 	p.allocTraceList(c)
 	if p.lay.poissonPN {
 		// Neuron i's thresholds are at i*L (PoissonTable.Base): the chunk's are the

@@ -80,9 +80,16 @@ func (p *Population) flushPending() {
 	p.pending = p.pending[:0]
 }
 
-// maxK is the most steps one dispatch may take: the rate and trace buffers bound it.
+// maxK is the most steps one dispatch may take: the rate and trace buffers bound it,
+// and a software renderer's limit on loop iterations.
 func (p *Population) maxK() int {
 	k := math.MaxInt32
+	switch cap := p.hooks.LoopCap; {
+	case cap > 0:
+		k = cap
+	case cap == 0 && p.ctx.dev.Software:
+		k = p.lay.loopCap()
+	}
 	if p.plan.rateCap > 0 {
 		k = min(k, p.plan.rateCap)
 	}
@@ -169,6 +176,9 @@ func (p *Population) dispatch(pr *lifProgram, cs []*chunk, s0 int64, k int) (err
 	if err != nil {
 		return err
 	}
+	if err := p.truncated(cs, w); err != nil {
+		return err
+	}
 	if over > 0 {
 		p.stats.redone++
 		return p.overflow(pr, cs, s0, k, over)
@@ -224,7 +234,9 @@ func (p *Population) bindings(c *chunk) [numBindings]*buffer {
 // issue dispatches chunk c through the steps of w.
 func (p *Population) issue(pr *lifProgram, c *chunk, w window) error {
 	if p.lastStep >= w.s0 && p.lastStep < w.s0+int64(w.k) {
-		c.last.clear(0, 4)
+		c.last.clear(0, 8) // the spike count, and the truncation flag
+	} else {
+		c.last.clear(4, 4)
 	}
 	for point, b := range p.bindings(c) {
 		if b != nil {

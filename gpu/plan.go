@@ -192,7 +192,7 @@ func planFor(n int, l layout, d Device, h gpuhook.Hooks) plan {
 	if l.poissonPN {
 		p.perNeuron += 4 * int64(l.poissonLen)
 	}
-	p.fixed = 8*int64(p.spikeCap) + 8 + 4*int64(p.rateCap) + 4*int64(p.traceCap) + 8*int64(l.traces) + 4*int64(p.chunks)
+	p.fixed = 8*int64(p.spikeCap) + 8 + 4*int64(p.rateCap) + 4*int64(p.traceCap) + 8*int64(l.traces) + 8*int64(p.chunks)
 	// The normal table and a shared Poisson table: one buffer each for all chunks.
 	if l.noise {
 		p.fixed += 4 * rng.NormalLen

@@ -76,7 +76,7 @@ func (p *Population) Spiked() ([]int32, error) {
 				continue
 			}
 			ids := make([]int32, n)
-			c.last.read(4, 4*int(n), unsafe.Pointer(&ids[0]))
+			c.last.read(8, 4*int(n), unsafe.Pointer(&ids[0]))
 			out = append(out, ids...)
 		}
 		return checkGL("reading the last step's spikes")

@@ -91,7 +91,9 @@ layout(std430, binding = 6) buffer Rate { uint rate[]; }; // rate[k]: spikes in 
 layout(std430, binding = 7) writeonly buffer Trace { float trace[]; }; // [row][column]
 layout(std430, binding = 8) readonly buffer TraceList { ivec2 traced[]; }; // (chunk index, column), by index
 #endif
-layout(std430, binding = 9) buffer Last { uint lastCount; int last[]; }; // spikes of step uLastStep
+// Last: the spikes of step uLastStep; truncated is set when an invocation's step loop
+// ended before uSteps (a driver's loop-iteration limit: the host refuses the dispatch).
+layout(std430, binding = 9) buffer Last { uint lastCount; uint truncated; int last[]; };
 #ifdef NOISE
 layout(std430, binding = 10) readonly buffer NormalTab { float normal_table[]; }; // rng.NormalTable.Values()
 #define NORMAL_TABLE(i) normal_table[i]
@@ -268,7 +270,8 @@ void main() {
 	uint row = 0u;
 #endif
 
-	for (int k = 0; k < uSteps; k++) {
+	int k = 0;
+	for (; k < uSteps; k++) {
 		int step = uStep0 + k;
 #ifdef REC_TRACE
 		if (col >= 0 && step == nextRec) {
@@ -365,6 +368,9 @@ void main() {
 		}
 	}
 
+	if (k != uSteps) {
+		atomicOr(truncated, 1u); // a loop cut short by the driver: refuse the dispatch
+	}
 	State o = State(u, ref, cnt);
 #ifdef INPLACE
 	stIn[i] = o;

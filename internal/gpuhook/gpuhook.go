@@ -44,6 +44,9 @@ type Hooks struct {
 	// driver that keeps subnormals, such as llvmpipe: tests show the probe is right).
 	// The zero value lets the start-up probe decide.
 	Flush int
+	// LoopCap, when > 0, replaces a software renderer's bound on the steps of one
+	// dispatch (gpu's loopCap); -1 removes it, so that tests reach the truncation check.
+	LoopCap int
 }
 
 // Values of Hooks.Flush.
