@@ -47,6 +47,8 @@ type Population struct {
 	torn   bool
 	ballot bool // aggregate the spike list's and rate's atomics per subgroup (lif.comp's BALLOT)
 	flush  bool // flush underflowing results in the shader (F32_FLUSH): the driver does not
+	// subgroupKHR: BALLOT through GL_KHR_shader_subgroup, else GL_ARB_shader_ballot
+	subgroupKHR bool
 
 	lastStep    int64 // the last step of the call in progress
 	schedLoaded int   // schedule entry now in the per-neuron sched buffers, or -1
@@ -101,8 +103,6 @@ func newPopulation(cfg lifgpu.Config, opts Options, h gpuhook.Hooks) (*Populatio
 		ctx.close()
 		return nil, err
 	}
-	p.ballot = (m.Record.Spikes || m.Record.Rate) && ctx.ext["GL_ARB_shader_ballot"] && ctx.ext["GL_ARB_gpu_shader_int64"] &&
-		ballotMode > 0
 	p.k = opts.StepsPerDispatch
 	if p.k <= 0 {
 		p.k = max(1, (1<<22)/m.N)
@@ -144,6 +144,7 @@ func (p *Population) start() error {
 	if err != nil {
 		return err
 	}
+	p.ballot, p.subgroupKHR = p.ballotSupport()
 	switch p.hooks.Flush {
 	case gpuhook.FlushExplicit:
 		p.flush = true

@@ -5,7 +5,6 @@ package gpu
 import (
 	"fmt"
 	"maps"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -18,25 +17,6 @@ import (
 )
 
 const shaderFile = "lif.comp"
-
-// ballotMode, set by tests and by LIFGPU_GPU_BALLOT=1, turns on the aggregation of the
-// spike list's and the rate's atomics per subgroup (lif.comp's BALLOT) where the device
-// has GL_ARB_shader_ballot and GL_ARB_gpu_shader_int64: 1 on, 0 or -1 off (the
-// default). It is off by default because it has been checked bit-exact on llvmpipe
-// only: the GPU tests force it on and off, so the first run of bench/gpu.sh on an
-// NVIDIA card says whether it may become the default there.
-//
-// On a GPU every spike's atomicAdd on one counter (and one rate word a step) is
-// serialized across thousands of threads; aggregated, a subgroup adds its spikes at
-// once. On llvmpipe atomics are cheap (a few threads, each looping over its SIMD
-// lanes) and the ballot's lane operations cost more than they save: W1 with the spike
-// list ran about 20% slower with it (2026-11-26), so it is off there.
-var ballotMode = func() int {
-	if os.Getenv("LIFGPU_GPU_BALLOT") == "1" {
-		return 1
-	}
-	return 0
-}()
 
 // f32Include is internal/f32's GLSL, the contract's arithmetic, pasted into every
 // shader at its `include f32` pragma.
@@ -217,6 +197,7 @@ func (p *Population) defines(key progKey) ([]string, []include) {
 	flag(p.m.Record.Rate, "REC_RATE")
 	flag(p.lay.traces > 0, "REC_TRACE")
 	flag(p.ballot, "BALLOT")
+	flag(p.ballot && p.subgroupKHR, "SUBGROUP_KHR")
 	flag(p.flush, "F32_FLUSH")
 	incs := []include{f32Include}
 	if p.lay.noise || p.lay.poisson {

@@ -354,11 +354,12 @@ func TestBallot(t *testing.T) {
 				"noise":    {noisy, Options{StepsPerDispatch: 17}, gpuhook.Hooks{MaxBlockSize: 64 << 10, SpikeBuffer: 100}},
 			} {
 				p := compare(t, c.cfg, c.opts, c.hooks, calls)
-				want := mode > 0 && p.ctx.ext["GL_ARB_shader_ballot"] && p.ctx.ext["GL_ARB_gpu_shader_int64"]
+				ext := p.ctx.ext
+				want := mode > 0 && (ext["GL_KHR_shader_subgroup"] || ext["GL_ARB_shader_ballot"] && ext["GL_ARB_gpu_shader_int64"])
 				if p.ballot != want {
 					t.Fatalf("%s: ballot %v, want %v", name, p.ballot, want)
 				}
-				t.Logf("%s: ballot %v, %+v", name, p.ballot, p.stats)
+				t.Logf("%s: ballot %v (KHR subgroups %v), %+v", name, p.ballot, p.subgroupKHR, p.stats)
 			}
 			for range 4 {
 				cfg := conformance.RandomConfig(r, 8000, 150)

@@ -31,10 +31,12 @@
 //   F32_FLUSH           flush results that underflow to zeros of their sign explicitly
 //                       (internal/f32's f32.glsl); without it f32_add/f32_sub/f32_mul are
 //                       the plain operators, for a driver that flushes as the contract does
-//   BALLOT              aggregate the spike list's and the rate's atomics per subgroup
-//                       (GL_ARB_shader_ballot, GL_ARB_gpu_shader_int64): one atomicAdd a
-//                       subgroup and step instead of one a spike; the list's order
-//                       changes, not its content (the host sorts it)
+//   BALLOT              aggregate the spike list's and the rate's atomics per subgroup: one
+//                       atomicAdd a subgroup and step instead of one a spike, after the
+//                       step's if/else (not in divergent code); the list's order changes,
+//                       not its content (the host sorts it). With SUBGROUP_KHR through
+//                       GL_KHR_shader_subgroup (ballot), else GL_ARB_shader_ballot with
+//                       GL_ARB_gpu_shader_int64
 //
 // `#pragma lifgpu ...` lines are gpu's (compilers ignore pragmas they do not know):
 // `include <name>` is replaced with GLSL text; `optional <uniform>` says that the code
@@ -46,8 +48,13 @@
 // and dispatches.
 
 #ifdef BALLOT
+#ifdef SUBGROUP_KHR
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_ballot : require
+#else
 #extension GL_ARB_shader_ballot : require
 #extension GL_ARB_gpu_shader_int64 : require
+#endif
 #endif
 
 #ifndef WG
@@ -107,6 +114,33 @@ layout(std430, binding = 11) readonly buffer PoissonTab { uint poisson_thr[]; };
 // defined); a compiler that meets the pragmas themselves ignores them.
 #pragma lifgpu include f32
 #pragma lifgpu include rng
+
+#ifdef BALLOT
+// Subgroup helpers over the live invocations of the subgroup: sg_count(b) how many have
+// b, sg_rank(b) how many below this one have b, sg_elect() true in the lowest live one,
+// sg_first(x) that one's x.
+#ifdef SUBGROUP_KHR
+uint sg_count(bool b) { return subgroupBallotBitCount(subgroupBallot(b)); }
+uint sg_rank(bool b) { return subgroupBallotExclusiveBitCount(subgroupBallot(b)); }
+bool sg_elect() { return subgroupElect(); }
+uint sg_first(uint x) { return subgroupBroadcastFirst(x); }
+#else
+uint sg_count(bool b) {
+	uvec2 m = unpackUint2x32(ballotARB(b));
+	return uint(bitCount(m.x) + bitCount(m.y));
+}
+uint sg_rank(bool b) {
+	uvec2 m = unpackUint2x32(ballotARB(b) & gl_SubGroupLtMaskARB);
+	return uint(bitCount(m.x) + bitCount(m.y));
+}
+bool sg_elect() {
+	uvec2 live = unpackUint2x32(ballotARB(true));
+	uint lead = live.x != 0u ? uint(findLSB(live.x)) : 32u + uint(findLSB(live.y));
+	return gl_SubGroupInvocationARB == lead;
+}
+uint sg_first(uint x) { return readFirstInvocationARB(x); }
+#endif
+#endif
 
 uniform uint uN;       // neurons in the chunk
 uniform int uBase;     // global index of the chunk's neuron 0
@@ -273,6 +307,7 @@ void main() {
 	int k = 0;
 	for (; k < uSteps; k++) {
 		int step = uStep0 + k;
+		bool spiked = false;
 #ifdef REC_TRACE
 		if (col >= 0 && step == nextRec) {
 			trace[row * uint(uNTraces) + uint(col)] = u; // u at the start of the step
@@ -326,46 +361,53 @@ void main() {
 				u = uReset;
 				ref = refSteps;
 				cnt++;
-#ifdef BALLOT
-				// The spiking invocations of the subgroup (those in this branch): the
-				// lowest adds their count to the counters once, and each writes at its
-				// rank among them.
-				uint64_t bal = ballotARB(true);
-				uvec2 b2 = unpackUint2x32(bal);
-				uint nSpiked = uint(bitCount(b2.x) + bitCount(b2.y));
-				uint lead = b2.x != 0u ? uint(findLSB(b2.x)) : 32u + uint(findLSB(b2.y));
-				uint at0 = 0u;
-				if (gl_SubGroupInvocationARB == lead) {
-#ifdef REC_SPIKES
-					at0 = atomicAdd(spikeCount, nSpiked);
-#endif
-#ifdef REC_RATE
-					atomicAdd(rate[k], nSpiked);
-#endif
-				}
-#ifdef REC_SPIKES
-				uvec2 below = unpackUint2x32(bal & gl_SubGroupLtMaskARB);
-				uint at = readInvocationARB(at0, lead) + uint(bitCount(below.x) + bitCount(below.y));
-				if (at < spikeCap) {
-					spikes[at] = Spike(step, gid);
-				}
-#endif
-#else
-#ifdef REC_SPIKES
-				uint at = atomicAdd(spikeCount, 1u);
-				if (at < spikeCap) {
-					spikes[at] = Spike(step, gid);
-				}
-#endif
-#ifdef REC_RATE
-				atomicAdd(rate[k], 1u);
-#endif
-#endif
+				spiked = true;
 				if (step == uLastStep) {
 					last[atomicAdd(lastCount, 1u)] = gid;
 				}
 			}
 		}
+#if defined(REC_SPIKES) || defined(REC_RATE)
+#ifdef BALLOT
+		// After the if/else, where every live invocation of the subgroup is again (the
+		// step loop's trip count is uniform): the subgroup's spiking invocations are
+		// counted at once, one of them adds the count to the counters, and each writes
+		// its spike at its rank among them.
+		uint nSpiked = sg_count(spiked);
+		if (nSpiked > 0u) {
+			uint at0 = 0u;
+			if (sg_elect()) {
+#ifdef REC_SPIKES
+				at0 = atomicAdd(spikeCount, nSpiked);
+#endif
+#ifdef REC_RATE
+				atomicAdd(rate[k], nSpiked);
+#endif
+			}
+#ifdef REC_SPIKES
+			at0 = sg_first(at0);
+			if (spiked) {
+				uint at = at0 + sg_rank(spiked);
+				if (at < spikeCap) {
+					spikes[at] = Spike(step, gid);
+				}
+			}
+#endif
+		}
+#else
+		if (spiked) {
+#ifdef REC_SPIKES
+			uint at = atomicAdd(spikeCount, 1u);
+			if (at < spikeCap) {
+				spikes[at] = Spike(step, gid);
+			}
+#endif
+#ifdef REC_RATE
+			atomicAdd(rate[k], 1u);
+#endif
+		}
+#endif
+#endif
 	}
 
 	if (k != uSteps) {
