@@ -11,8 +11,17 @@ type Config struct {
 	Params Params
 	Input  Input
 	Record Record
-	Seed   uint64 // keys the random inputs (noise, Poisson); any value is valid
+	Seed   uint64 // keys the random inputs (noise, Poisson) and generated synapses; any value is valid
+
+	// A network: names for ranges of neurons (optional), the synapses' settings, and
+	// the projections that make the synapses (none: uncoupled neurons).
+	Groups      []Group
+	Synapses    Synapses
+	Projections []Projection
 }
+
+// HasNetwork reports whether c couples its neurons (it has projections).
+func (c Config) HasNetwork() bool { return len(c.Projections) > 0 }
 
 // Population is a group of N uncoupled LIF neurons, stepped by Forward or Run. Both
 // backends implement it with the same bits. A Population is not safe for concurrent
@@ -68,6 +77,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Input.validate(c.N, p.Dt); err != nil {
+		return err
+	}
+	if err := c.validateNetwork(p.Dt); err != nil {
 		return err
 	}
 	return c.Record.validate(c.N)

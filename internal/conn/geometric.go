@@ -1,0 +1,112 @@
+package conn
+
+import (
+	"math"
+
+	"github.com/lifgpu/lifgpu/internal/rng"
+)
+
+// MaxGapLen is the most thresholds a Geometric table holds.
+const MaxGapLen = 4096
+
+// Geometric draws the gaps of a Bernoulli row of probability P: the number of failures
+// before the next success. It is immutable and safe for concurrent use.
+type Geometric struct {
+	P float64
+	// T are the thresholds: a uniform word u gives the gap #{k : T[k] < u} when that is
+	// below len(T), else at least len(T) (move on by len(T) and draw again). Empty when
+	// P is 0 or 1 (no draws are made: no targets, or all of them).
+	T []uint32
+}
+
+// NewGeometric builds the gap table of probability p in [0, 1].
+func NewGeometric(p float64) *Geometric {
+	g := &Geometric{P: p}
+	if p <= 0 || p >= 1 {
+		return g
+	}
+	l1p := math.Log1p(-p)
+	for k := range MaxGapLen {
+		cdf := -math.Expm1(float64(k+1) * l1p) // 1 - (1-p)^(k+1)
+		t := math.Round(cdf*(1<<32)) - 1
+		if t >= math.MaxUint32 {
+			g.T = append(g.T, math.MaxUint32)
+			break // every word is at or below it: the table ends here
+		}
+		g.T = append(g.T, uint32(max(t, 0)))
+	}
+	return g
+}
+
+// count is the gap of word u: the number of thresholds below u (they never decrease),
+// len(T) when u is above them all.
+func (g *Geometric) count(u uint32) int {
+	lo, hi := 0, len(g.T) // the first index with T >= u is in [lo, hi]
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if g.T[mid] < u {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// words hands out a row's uniform words: those of its Philox blocks 0, 1, 2, ... in the
+// structure stream, four a block.
+type words struct {
+	seed   uint64
+	stream uint32
+	neuron uint32
+	block  uint64
+	buf    [4]uint32
+	next   int
+}
+
+func newWords(seed uint64, stream uint32, neuron int) words {
+	return words{seed: seed, stream: stream, neuron: uint32(neuron), next: 4}
+}
+
+func (w *words) word() uint32 {
+	if w.next == 4 {
+		w.buf = rng.Draw(w.seed, w.stream, w.neuron, w.block)
+		w.block++
+		w.next = 0
+	}
+	u := w.buf[w.next]
+	w.next++
+	return u
+}
+
+// Row calls emit(m, j) for the targets j of row neuron pre among post, in increasing
+// order, m counting them from 0 (the synapse's index in the row, which keys its weight
+// and delay draws). The structure's words come from stream, neuron pre.
+func (g *Geometric) Row(seed uint64, stream uint32, pre int, post Range, emit func(m, j int)) {
+	switch {
+	case g.P <= 0:
+		return
+	case g.P >= 1:
+		for m, j := 0, post.Lo; j < post.Hi; m, j = m+1, j+1 {
+			emit(m, j)
+		}
+		return
+	}
+	w := newWords(seed, stream, pre)
+	L := len(g.T)
+	j := post.Lo
+	for m := 0; ; m++ {
+		for { // the gap: whole tables while the word is above every threshold
+			c := g.count(w.word())
+			j += c
+			if c < L || j >= post.Hi {
+				break
+			}
+		}
+		if j >= post.Hi {
+			return
+		}
+		emit(m, j)
+		j++
+	}
+}
