@@ -19,7 +19,7 @@ import (
 
 // gpuFactory makes GPU populations with the test hooks h.
 func gpuFactory(t *testing.T, opts gpu.Options, h gpuhook.Hooks) Factory {
-	return func(_ backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
+	return func(_ backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
 		p, err := gpuhook.New(cfg, opts, h)
 		if errors.Is(err, lifgpu.ErrNoGPU) && os.Getenv("LIFGPU_REQUIRE_GPU") != "1" {
 			t.Skipf("no GL context: %v", err)
@@ -51,7 +51,7 @@ func TestAcrossBackends(t *testing.T) {
 			if !errors.Is(err, ErrInterrupted) {
 				t.Fatal(err)
 			}
-			if _, err := Resume(context.Background(), dir, "", c.second, nil, nil); err != nil {
+			if _, err := Resume(context.Background(), dir, Override{}, c.second, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			sameFiles(t, whole, dir)
@@ -113,7 +113,7 @@ func TestGPUFault(t *testing.T) {
 			if !c.periodic {
 				t.Logf("checkpoint at step %d", ck.state.Step)
 			}
-			if _, err := Resume(context.Background(), dir, "cpu", cpuFactory(""), nil, nil); err != nil {
+			if _, err := Resume(context.Background(), dir, Override{Backend: "cpu"}, cpuFactory(""), nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			sameFiles(t, whole, dir)
