@@ -18,6 +18,7 @@
 package backend
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/lifgpu/lifgpu"
@@ -33,8 +34,8 @@ const (
 	Auto Kind = "auto"
 	// CPU is the cpu package: the reference, with its SIMD fast path.
 	CPU Kind = "cpu"
-	// GPU is the gpu package on the first OpenGL 4.3 device EGL offers, a software
-	// renderer included.
+	// GPU is the gpu package on the EGL device gpu.Options.Device names, or on the first
+	// OpenGL 4.3 device the automatic choice finds, a software renderer included.
 	GPU Kind = "gpu"
 )
 
@@ -58,23 +59,32 @@ type Options struct {
 
 // Choose resolves k to the backend a population would run on: Auto becomes GPU when a
 // hardware GPU is reachable (gpu.Probe), else CPU; CPU and GPU stay as they are.
-func Choose(k Kind) (Kind, error) {
-	k, err := Parse(string(k))
+func Choose(k Kind) (Kind, error) { return ChooseFor(Options{Kind: k}) }
+
+// ChooseFor is Choose for opts.Kind on the GPU device opts.GPU.Device names: Auto
+// probes that device (gpu.ProbeFor), and a device that EGL does not list is an error
+// (a *gpu.DeviceError), not a reason to run on the CPU.
+func ChooseFor(opts Options) (Kind, error) {
+	k, err := Parse(string(opts.Kind))
 	if err != nil {
 		return "", err
 	}
 	if k != Auto {
 		return k, nil
 	}
-	if hw, err := gpu.Probe(); err == nil && hw {
+	hw, err := gpu.ProbeFor(opts.GPU.Device)
+	if _, ok := errors.AsType[*gpu.DeviceError](err); ok {
+		return "", err
+	}
+	if err == nil && hw {
 		return GPU, nil
 	}
 	return CPU, nil
 }
 
-// New makes a population of cfg on the backend that Choose(opts.Kind) gives.
+// New makes a population of cfg on the backend that ChooseFor(opts) gives.
 func New(cfg lifgpu.Config, opts Options) (lifgpu.Population, error) {
-	k, err := Choose(opts.Kind)
+	k, err := ChooseFor(opts)
 	if err != nil {
 		return nil, err
 	}

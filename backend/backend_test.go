@@ -28,6 +28,13 @@ func TestChoose(t *testing.T) {
 			t.Errorf("Choose(%q) = %q, %v", k, got, err)
 		}
 	}
+	// A device past EGL's list is an error for Auto, not a reason to run on the CPU.
+	k := 64
+	got, err := backend.ChooseFor(backend.Options{GPU: gpu.Options{Device: &k}})
+	var de *gpu.DeviceError
+	if _, derr := gpu.Devices(); derr == nil && !errors.As(err, &de) {
+		t.Errorf("ChooseFor(auto, device 64) = %q, %v; want a *gpu.DeviceError", got, err)
+	}
 	var fe *lifgpu.FieldError
 	if _, err := backend.Choose("cuda"); !errors.As(err, &fe) || fe.Field != "backend" {
 		t.Errorf("Choose(cuda): %v, want a FieldError naming the backend", err)

@@ -55,7 +55,7 @@ func TestFlushVariants(t *testing.T) {
 	plain := factory(t, Options{}, gpuhook.Hooks{Flush: gpuhook.FlushNative})
 	conformance.Random(t, plain, conformance.Scale{MaxN: 3000, MaxSteps: 200, Cases: 6})
 
-	ctx, err := openContext()
+	ctx, err := openContext(nil)
 	noGPU(t, err)
 	var native bool
 	var why string

@@ -268,9 +268,10 @@ func (p *Population) issue(pr *lifProgram, c *chunk, w window) error {
 }
 
 // dispatchError is the error of the dispatches of w, found after their GL work: a GL
-// error, or the fault the hooks inject (gpuhook.Hooks.FaultAfter), once.
+// error or a GPU reset (p.check), or the fault the hooks inject
+// (gpuhook.Hooks.FaultAfter), once.
 func (p *Population) dispatchError(w window) error {
-	if err := checkGL("dispatching " + w.String()); err != nil {
+	if err := p.check("dispatching " + w.String()); err != nil {
 		return err
 	}
 	if h := p.hooks; h.FaultAfter > 0 && !p.faulted && p.stats.dispatches > h.FaultAfter {
@@ -307,7 +308,7 @@ func (p *Population) readBack(w window) (out readout, over int, err error) {
 		out.trace = make([]float32, w.traceRows*p.lay.traces)
 		p.traceBuf.read(0, 4*len(out.trace), unsafe.Pointer(&out.trace[0]))
 	}
-	return out, 0, checkGL("reading the recordings back")
+	return out, 0, p.check("reading the recordings back")
 }
 
 // commit adds what the dispatch w of the chunks cs recorded to the host's recording,

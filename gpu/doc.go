@@ -28,6 +28,54 @@
 // OS thread; the population's methods post closures to it and wait, so no GL call is
 // ever made from another goroutine.
 //
+// # Choosing the device
+//
+// [Devices] lists EGL's devices (eglQueryDevicesEXT) in EGL's order, each with what
+// identifies it on the machine where the driver says: its CUDA number
+// (EGL_NV_device_cuda), its DRM device and render nodes (EGL_EXT_device_drm,
+// EGL_EXT_device_drm_render_node) and the PCI bus id behind them (from /sys), its UUID
+// (EGL_EXT_device_persistent_id), and, from a context made on it, its renderer and
+// limits. [Options].Device picks one by its index in that list: New then tries that
+// device alone, and an index past the list is a [*DeviceError] (which does not wrap
+// lifgpu.ErrNoGPU: it is the caller's mistake, not a reason to fall back to the CPU).
+//
+// Without Options.Device the choice is automatic: the hardware devices in EGL's order,
+// then the software ones (EGL_MESA_device_software), then the other platforms. When
+// CUDA_VISIBLE_DEVICES is set and the devices report CUDA numbers, a job that a
+// scheduler gave one GPU of many runs on that GPU: EGL_CUDA_DEVICE_NV is a CUdevice,
+// CUDA's number for the device in this process, which counts the visible devices only,
+// so the device reporting CUDA number 0 is the first visible one. A driver that
+// numbers every GPU of the machine instead (it reports more CUDA devices than
+// CUDA_VISIBLE_DEVICES lists) is read the other way: the first entry is the number to
+// look for. An entry GPU-<uuid> is matched against the devices' UUIDs first. The other
+// NVIDIA devices (and the default display, which may be one of them) are not tried, so
+// a job does not land on another job's GPU; CUDA_VISIBLE_DEVICES="" or -1 leaves no
+// NVIDIA device to try. Where no device reports a CUDA number the variable changes
+// nothing. [AutoNote] says how it was read. Where both readings fit (as many CUDA
+// numbers as entries, e.g. CUDA_VISIBLE_DEVICES=1,0 on two GPUs), the first is taken,
+// which may pick the other of the job's own GPUs; Options.Device settles it. None of
+// this has met a multi-GPU machine yet: a table test of fake device lists covers it.
+//
+// # GPU resets and device memory
+//
+// The context asks for reset notification (GL_LOSE_CONTEXT_ON_RESET) and robust
+// buffer access: with EGL 1.5's attributes, else EGL_KHR_create_context's flags, else
+// EGL_EXT_create_context_robustness's, falling back to a plain context where the display
+// accepts none ([Device].Robust, RobustAccess and Robustness say what it got). After
+// every dispatch batch, every read-back and every call on the GL thread the population
+// asks glGetGraphicsResetStatus (GL 4.5 or KHR_robustness, else ARB_robustness): a
+// reset (guilty, innocent or unknown), or a GL_CONTEXT_LOST error, makes the
+// population lost, with a [*ResetError] naming the kind. A lost population refuses to
+// step and to give any part of its state, so a batch run keeps its last checkpoint and
+// never writes the garbage a reset leaves. Without reset notification a reset may go
+// unnoticed.
+//
+// GL_OUT_OF_MEMORY may come from any GL call, not only an allocation: seen at any
+// check it fails the call with an error wrapping [lifgpu.ErrOutOfDeviceMemory], and
+// when the work wrote the device state (a dispatch, a Restore, an upload) the state is
+// no longer trusted: it is refused, like that of a dispatch that failed halfway, until a
+// Restore.
+//
 // # Chunks and dispatches
 //
 // At start-up the population reads GL_MAX_SHADER_STORAGE_BLOCK_SIZE and
@@ -60,9 +108,12 @@
 // storage block).
 //
 // Before allocating, New estimates the bytes it needs and, where the driver says how
-// much memory is free (GL_NVX_gpu_memory_info), refuses a population that does not
-// fit with an error wrapping [lifgpu.ErrOutOfDeviceMemory] that names the bytes needed,
-// the bytes available and the largest population that fits.
+// much memory is free (GL_NVX_gpu_memory_info, else GL_ATI_meminfo's free buffer
+// memory), refuses a population that does not fit with an error wrapping
+// [lifgpu.ErrOutOfDeviceMemory] that names the bytes needed, the bytes available and
+// the largest population that fits. Where the driver reports no free memory (Mesa's
+// drivers, llvmpipe among them) the check is skipped: [Device].MemorySource is then "",
+// and the CLI says so.
 //
 // # Inside the package
 //
@@ -76,8 +127,10 @@
 // GLSL text (includes, and a small preprocessor that tells which uniforms the code a
 // variant's #defines keep refers to). dispatch.go: one dispatch (bind, issue, read the
 // recordings back, commit). overflow.go: the spike list's overflow redo. readback.go:
-// the state's read-back. device.go, egl.go, thread.go, gl.go: the context, its thread
-// and GL helpers.
+// the state's read-back. robust.go: GPU resets and GL_OUT_OF_MEMORY at the checks, and
+// what they do to the population. device.go, egl.go, thread.go, gl.go: the context, its
+// thread and GL helpers; choose.go: the automatic choice among EGL's devices, as pure
+// functions.
 //
 // A variant that links with a uniform missing (misspelt, or dropped by the compiler
 // although the kept code uses it, unless a `#pragma lifgpu optional` in the shader
@@ -87,9 +140,11 @@
 // # Testing
 //
 // The tests reach paths that a small population on a large device never takes (chunks,
-// a spike list that overflows, the memory refusal, a failed dispatch) through test
-// hooks given to one population: internal/gpuhook's Hooks (lowered limits, a small
-// spike list, a stated amount of free memory, an injected fault). They are not
+// a spike list that overflows, the memory refusal, a failed dispatch, a GPU reset,
+// GL_OUT_OF_MEMORY after a dispatch) through test hooks given to one population:
+// internal/gpuhook's Hooks (lowered limits, a small spike list, a stated amount of free
+// memory, an injected fault, reset or out-of-memory error; an injected reset also fills
+// the state with NaNs, so that a path that read it anyway would show). They are not
 // [Options], and there is no global state: gpu's tests pass them to the unexported
 // constructor, other packages' tests to gpuhook.New. With LIFGPU_REQUIRE_GPU=1 a
 // missing GL context fails the tests instead of skipping them.

@@ -178,7 +178,7 @@ func TestRandom(t *testing.T) {
 }
 
 func TestShaderCompileError(t *testing.T) {
-	ctx, err := openContext()
+	ctx, err := openContext(nil)
 	noGPU(t, err)
 	if err != nil {
 		t.Fatal(err)

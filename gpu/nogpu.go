@@ -27,3 +27,15 @@ func Info() (Device, error) { return Device{}, errBuilt }
 
 // Probe reports that this build has no GPU support.
 func Probe() (hardware bool, err error) { return false, errBuilt }
+
+// InfoFor reports that this build has no GPU support.
+func InfoFor(device *int) (Device, error) { return Device{}, errBuilt }
+
+// Devices reports that this build has no GPU support.
+func Devices() ([]Device, error) { return nil, errBuilt }
+
+// AutoNote says nothing in this build.
+func AutoNote() string { return "" }
+
+// ProbeFor reports that this build has no GPU support.
+func ProbeFor(device *int) (hardware bool, err error) { return false, errBuilt }

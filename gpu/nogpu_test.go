@@ -23,6 +23,13 @@ func TestBuiltWithoutGPU(t *testing.T) {
 	if hw, err := Probe(); hw || !errors.Is(err, lifgpu.ErrNoGPU) {
 		t.Fatalf("Probe: %v, %v", hw, err)
 	}
+	if _, err := Devices(); !errors.Is(err, lifgpu.ErrNoGPU) {
+		t.Fatalf("Devices: %v", err)
+	}
+	k := 0
+	if hw, err := ProbeFor(&k); hw || !errors.Is(err, lifgpu.ErrNoGPU) {
+		t.Fatalf("ProbeFor: %v, %v", hw, err)
+	}
 	if _, err := gpuhook.New(lifgpu.Config{N: 1}, Options{}, gpuhook.Hooks{}); !errors.Is(err, lifgpu.ErrNoGPU) {
 		t.Fatalf("gpuhook.New: %v", err)
 	}

@@ -16,7 +16,7 @@ import (
 // rng's philox.glsl) on the device against Random123's published known answers, and
 // against the Go implementation on random counters and keys.
 func TestPhiloxKnownAnswers(t *testing.T) {
-	ctx, err := openContext()
+	ctx, err := openContext(nil)
 	noGPU(t, err)
 	if err != nil {
 		t.Fatal(err)

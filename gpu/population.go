@@ -39,8 +39,11 @@ type Population struct {
 	poissonBuf *buffer // the shared Poisson thresholds (per-neuron ones are in the chunks)
 	k          int     // steps per fused dispatch now
 
-	lost    bool // an injected fault took the context (gpuhook.Hooks.FaultLost)
-	faulted bool // the injected fault has happened
+	lost    bool   // a GPU reset took the context (robust.go), or an injected fault (gpuhook.Hooks.FaultLost)
+	lostWhy string // the reset's error; "" for an injected fault
+	faulted bool   // the injected fault has happened
+
+	oomInjected bool // gpuhook.Hooks.OutOfMemoryAfter has fired
 	// torn: a failure left the device state at no single step (some chunks advanced,
 	// others not, or an in-place dispatch half done), so it must not be read as a
 	// checkpoint.
@@ -92,7 +95,7 @@ func newPopulation(cfg lifgpu.Config, opts Options, h gpuhook.Hooks) (*Populatio
 	if err != nil {
 		return nil, err
 	}
-	ctx, err := openContext()
+	ctx, err := openContext(opts.Device)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +184,7 @@ func (p *Population) Backend() string {
 	if p.flush {
 		flush = "subnormals flushed in the shader"
 	}
-	return fmt.Sprintf("gpu (%s, OpenGL %s core, %s of device buffers, %s)", d.Renderer, v, mib(p.bufs.bytes()), flush)
+	return fmt.Sprintf("gpu (%s, OpenGL %s core, %s of device buffers, %s%s)", d.Renderer, v, mib(p.bufs.bytes()), flush, deviceNotes(d))
 }
 
 // Device describes the device the population runs on.
@@ -192,7 +195,7 @@ func (p *Population) do(f func() error) error {
 	if err := p.h.Open(); err != nil {
 		return err
 	}
-	return p.ctx.th.call(f)
+	return p.ctx.th.call(func() error { return p.guard(f(), true) })
 }
 
 // broken refuses to step a population whose state a failure left unusable, until a
@@ -202,7 +205,7 @@ func (p *Population) broken() error {
 	case p.h.Closed():
 		return lifgpu.ErrClosed
 	case p.lost:
-		return errors.New("gpu: the context was lost (injected fault): make a new population")
+		return p.lostError("stepping")
 	case p.torn:
 		return errors.New("gpu: a failed dispatch left the state between steps: Restore a checkpoint before stepping on")
 	}
@@ -255,7 +258,7 @@ func (p *Population) Restore(st lifgpu.State) error {
 		return err
 	}
 	if p.lost {
-		return errors.New("gpu: the context was lost (injected fault): make a new population and Restore into it")
+		return p.lostError("Restore")
 	}
 	err := p.do(func() error {
 		buf := make([]stateRec, p.plan.chunkN)

@@ -84,7 +84,7 @@ func probeCases() [][2]float32 {
 // first difference when it does not. It runs on the GL thread.
 func (c *context) nativeFlush() (bool, string, error) {
 	key := c.dev.Renderer + "|" + c.dev.Version
-	if v, ok := probes.Load(key); ok {
+	if v, ok := flushProbes.Load(key); ok {
 		r := v.(probeResult)
 		return r.native, r.why, nil
 	}
@@ -92,7 +92,7 @@ func (c *context) nativeFlush() (bool, string, error) {
 	if err != nil {
 		return false, "", err
 	}
-	probes.Store(key, probeResult{native, why})
+	flushProbes.Store(key, probeResult{native, why})
 	return native, why, nil
 }
 
@@ -101,8 +101,8 @@ type probeResult struct {
 	why    string
 }
 
-// probes caches nativeFlush's answer by renderer and GL version.
-var probes sync.Map
+// flushProbes caches nativeFlush's answer by renderer and GL version.
+var flushProbes sync.Map
 
 func runProbe() (bool, string, error) {
 	pr, err := linkSource[probeUniforms]("probe.comp", probeSrc, nil, []include{f32Include})

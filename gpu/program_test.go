@@ -61,7 +61,7 @@ type uniformsDead struct {
 // used uniform with no location or no field fail with errors that name the uniform and
 // the variant; a uniform the defines drop, or a kept optional one, may have no location.
 func TestResolveUniforms(t *testing.T) {
-	ctx, err := openContext()
+	ctx, err := openContext(nil)
 	noGPU(t, err)
 	if err != nil {
 		t.Fatal(err)

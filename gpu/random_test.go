@@ -295,7 +295,7 @@ func TestRandomLayout(t *testing.T) {
 // TestIncludeError checks that a compile error inside pasted GLSL names the included
 // file and its own line, and that an error after the paste names the shader's line.
 func TestIncludeError(t *testing.T) {
-	ctx, err := openContext()
+	ctx, err := openContext(nil)
 	noGPU(t, err)
 	if err != nil {
 		t.Fatal(err)

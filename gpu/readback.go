@@ -14,11 +14,11 @@ import (
 func (p *Population) readState(f func(i int, s stateRec)) error {
 	switch {
 	case p.lost:
-		return errors.New("gpu: the context was lost (injected fault): the state cannot be read")
+		return p.lostError("reading the state")
 	case p.torn:
 		return errors.New("gpu: a failed dispatch left the device state between steps: it cannot be read as a whole; the last checkpoint stands")
 	}
-	return p.do(func() error {
+	return p.doRead(func() error {
 		buf := make([]stateRec, p.plan.chunkN)
 		for _, c := range p.chunks {
 			c.state[c.cur].read(0, stateBytes*c.n, unsafe.Pointer(&buf[0]))
@@ -67,8 +67,11 @@ func (p *Population) Spiked() ([]int32, error) {
 	if p.spikedValid {
 		return slices.Clone(p.spiked), nil
 	}
+	if p.lost {
+		return nil, p.lostError("reading the last step's spikes")
+	}
 	var out []int32
-	err := p.do(func() error {
+	err := p.doRead(func() error {
 		for _, c := range p.chunks {
 			var n uint32
 			c.last.read(0, 4, unsafe.Pointer(&n))

@@ -20,6 +20,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	backends := fs.String("backend", "cpu", "cpu, gpu or all")
+	device := fs.Int("device", 0, "EGL device `K` for the GPU backend ('lifgpu info' lists them); default: chosen automatically")
 	ns := fs.String("n", "", "comma-separated population sizes (default: a ladder 10^4 .. 10^7)")
 	steps := fs.Int("steps", bench.W1Steps, "steps per measurement")
 	modes := fs.String("modes", "run,run+spikes,forward", "comma-separated: "+strings.Join(bench.Modes, ", "))
@@ -32,6 +33,12 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
+	var dev *int // nil: the automatic choice
+	fs.Visit(func(fl *flag.Flag) {
+		if fl.Name == "device" {
+			dev = device
+		}
+	})
 	sizes, err := parseSizes(*ns)
 	if err != nil {
 		return err
@@ -74,7 +81,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	// from process start through context creation and shader compilation to one step
 	// of W1 done (the comparison is Brian2's compile-and-run time).
 	for _, back := range backs {
-		f, err := benchFactory(back)
+		f, err := benchFactory(back, dev)
 		if err != nil {
 			continue
 		}
@@ -147,7 +154,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 
 	ownRun := map[string]bench.Row{} // the plain run rows, baselines of the random-input rows
 	for _, back := range backs {
-		f, err := benchFactory(back)
+		f, err := benchFactory(back, dev)
 		if err != nil {
 			if *backends == "all" {
 				fmt.Fprintf(stderr, "lifgpu bench: %s skipped: %v\n", back, err)

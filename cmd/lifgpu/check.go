@@ -15,7 +15,7 @@ import (
 
 // checkOther makes the population that check compares with the CPU's: the GPU's. The
 // tests swap it for a CPU population with a planted difference.
-var checkOther = func(cfg lifgpu.Config) (lifgpu.Population, error) { return gpu.New(cfg, gpu.Options{}) }
+var checkOther = func(cfg lifgpu.Config, opts gpu.Options) (lifgpu.Population, error) { return gpu.New(cfg, opts) }
 
 // cmdCheck runs one spec on both backends and compares u, ref, counts, spikes, rate
 // and traces bit for bit, every slice of steps, printing the first difference.
@@ -42,7 +42,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer c.Close()
-	g, err := checkOther(cfg)
+	g, err := checkOther(cfg, gpu.Options{Device: s.Device})
 	if err != nil {
 		return fmt.Errorf("check needs the GPU backend: %w", err)
 	}

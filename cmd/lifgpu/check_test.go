@@ -9,6 +9,7 @@ import (
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/cpu"
+	"github.com/lifgpu/lifgpu/gpu"
 )
 
 // planted is a population with one difference planted: the lowest bit of neuron u's
@@ -38,7 +39,7 @@ func (p planted) Recording() (*lifgpu.Recording, error) {
 func plant(t *testing.T, u, k int) {
 	saved := checkOther
 	t.Cleanup(func() { checkOther = saved })
-	checkOther = func(cfg lifgpu.Config) (lifgpu.Population, error) {
+	checkOther = func(cfg lifgpu.Config, _ gpu.Options) (lifgpu.Population, error) {
 		c, err := cpu.New(cfg, cpu.Options{Kernel: "reference"})
 		return planted{Population: c, u: u, k: k}, err
 	}

@@ -2,12 +2,12 @@
 //
 // Usage:
 //
-//	lifgpu run [-config spec.toml] [-o DIR] [-f] [-n N] [-steps S] [-seed S] [-backend auto|cpu|gpu] [-plot] [-log text|json]
-//	lifgpu run -resume DIR [-backend auto|cpu|gpu]
+//	lifgpu run [-config spec.toml] [-o DIR] [-f] [-n N] [-steps S] [-seed S] [-backend auto|cpu|gpu] [-device K] [-plot] [-log text|json]
+//	lifgpu run -resume DIR [-backend auto|cpu|gpu] [-device K]
 //	lifgpu validate spec.toml
-//	lifgpu check [-config spec.toml] [-n N] [-steps S]
+//	lifgpu check [-config spec.toml] [-n N] [-steps S] [-device K]
 //	lifgpu info
-//	lifgpu bench [-backend cpu|gpu|all] [-n N,N] [-steps S] [-json FILE] [-plot FILE] [-no-baseline]
+//	lifgpu bench [-backend cpu|gpu|all] [-device K] [-n N,N] [-steps S] [-json FILE] [-plot FILE] [-no-baseline]
 //	lifgpu version
 //
 // Without -config, run uses a built-in spec: 100,000 neurons with heterogeneous bias for
@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/gpu"
 	"github.com/lifgpu/lifgpu/internal/batch"
 )
 
@@ -87,8 +88,11 @@ func hint(err error) string {
 		intr   *batch.InterruptedError
 		fault  *batch.FaultError
 		res    *batch.ResourceError
+		dev    *gpu.DeviceError
 	)
 	switch {
+	case errors.As(err, &dev):
+		return "; 'lifgpu info' lists them"
 	case errors.As(err, &exists) && exists.NotDir:
 		return ": choose another with -o"
 	case errors.As(err, &exists):
@@ -116,7 +120,7 @@ Commands:
   run       run a spec (the built-in default without -config) and write its outputs
   validate  check a spec file without running it
   check     run a spec on both backends and compare them bit for bit
-  info      print the GL device, its limits and the CPU kernels
+  info      print the EGL devices, the GL device auto picks, its limits, and the CPU kernels
   bench     measure throughput on workload W1 beside the baselines
   version   print the version
 

@@ -284,3 +284,20 @@ func TestBenchBuiltinBaselines(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeFlags: a resume takes -backend, -device and -log, and refuses the flags
+// that would change its spec.
+func TestResumeFlags(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if code, _, errs := run(t, "run", "-n", "100", "-steps", "20", "-backend", "cpu", "-o", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	code, _, errs := run(t, "run", "-resume", dir, "-backend", "cpu", "-device", "2", "-log", "json")
+	if code != 1 || !strings.Contains(errs, "complete") {
+		t.Errorf("resume of a complete run with -device: exit %d, %s", code, errs)
+	}
+	code, _, errs = run(t, "run", "-resume", dir, "-n", "5")
+	if code != 1 || !strings.Contains(errs, "only -backend, -device and -log may change (not [-n])") {
+		t.Errorf("resume with -n: exit %d, %s", code, errs)
+	}
+}

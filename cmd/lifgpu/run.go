@@ -23,6 +23,7 @@ type runFlags struct {
 	steps   int
 	seed    uint64
 	backend string
+	device  int
 	plot    bool
 	log     string
 	resume  string
@@ -34,6 +35,7 @@ func addSpecFlags(fs *flag.FlagSet, f *runFlags) {
 	fs.IntVar(&f.n, "n", 0, "number of neurons (overrides the spec)")
 	fs.IntVar(&f.steps, "steps", 0, "number of steps (overrides the spec)")
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed (overrides the spec)")
+	fs.IntVar(&f.device, "device", 0, "EGL device `K` for the GPU backend (overrides the spec; 'lifgpu info' lists them); default: chosen automatically")
 }
 
 // addRunFlags registers the rest of run's flags.
@@ -67,6 +69,8 @@ func recipe(fs *flag.FlagSet, f *runFlags, builtin string) (batch.Recipe, error)
 			r.Seed = &f.seed
 		case "backend":
 			r.Backend = f.backend
+		case "device":
+			r.Device = &f.device
 		}
 	})
 	return r, nil
@@ -106,15 +110,20 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	var res *batch.Result
 	if f.resume != "" {
 		var bad []string
+		over := batch.Override{Backend: f.backend}
 		fs.Visit(func(fl *flag.Flag) {
-			if fl.Name != "resume" && fl.Name != "backend" && fl.Name != "log" {
+			switch fl.Name {
+			case "resume", "backend", "log":
+			case "device":
+				over.Device = &f.device
+			default:
 				bad = append(bad, "-"+fl.Name)
 			}
 		})
 		if len(bad) > 0 {
-			return fmt.Errorf("-resume takes the spec and outputs of its run; only -backend and -log may change (not %v)", bad)
+			return fmt.Errorf("-resume takes the spec and outputs of its run; only -backend, -device and -log may change (not %v)", bad)
 		}
-		res, err = batch.Resume(ctx, f.resume, f.backend, nil, logger, progress.update)
+		res, err = batch.Resume(ctx, f.resume, over, nil, logger, progress.update)
 	} else {
 		var r batch.Recipe
 		if r, err = recipe(fs, &f, "default"); err != nil {
@@ -171,6 +180,9 @@ func printSummary(w io.Writer, r *batch.Result, dir string) {
 	fmt.Fprintf(w, "wall time        %.3f s\n", r.Wall.Seconds())
 	fmt.Fprintf(w, "neuron-updates/s %.3g\n", r.UpdatesPerS)
 	fmt.Fprintf(w, "backend          %s\n", r.Backend)
+	if r.DeviceMemory != "" {
+		fmt.Fprintf(w, "device memory    check %s\n", r.DeviceMemory)
+	}
 	fmt.Fprintf(w, "output           %s (%d files)\n", dir, len(r.Files))
 }
 

@@ -2,11 +2,13 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 
 	"github.com/lifgpu/lifgpu/backend"
+	"github.com/lifgpu/lifgpu/gpu"
 	"github.com/lifgpu/lifgpu/internal/batch"
 	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/spec"
@@ -35,9 +37,15 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	kind, err := backend.Choose(backend.Kind(s.Backend))
+	kind, err := backend.ChooseFor(backend.Options{Kind: backend.Kind(s.Backend), GPU: gpu.Options{Device: s.Device}})
 	if err != nil {
 		return err
+	}
+	if s.Device != nil && kind == backend.GPU {
+		// A device that EGL does not list is refused here as the run would refuse it.
+		if _, err := gpu.ProbeFor(s.Device); errors.As(err, new(*gpu.DeviceError)) {
+			return err
+		}
 	}
 	need := batch.Estimate(s, m, kind, false)
 	for _, n := range m.Notes {

@@ -39,7 +39,7 @@ state = true
 `
 
 func cpuFactory(kernel string) Factory {
-	return func(_ backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
+	return func(_ backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
 		return cpu.New(cfg, cpu.Options{Kernel: kernel})
 	}
 }
@@ -112,7 +112,7 @@ func TestInterruptResume(t *testing.T) {
 			if !errors.Is(err, ErrInterrupted) || !errors.As(err, &ie) || ie.Dir != dir || ie.Err != nil || ie.Step < stopAt {
 				t.Fatalf("interrupted run: %v", err)
 			}
-			res, err := Resume(context.Background(), dir, "", cpuFactory(kernels[(k+1)%len(kernels)]), nil, nil)
+			res, err := Resume(context.Background(), dir, Override{}, cpuFactory(kernels[(k+1)%len(kernels)]), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,7 +181,7 @@ func TestFaultThenResume(t *testing.T) {
 			if !lost && ck.state.Step%250 == 0 {
 				t.Errorf("state was readable, yet the checkpoint stayed at %d", ck.state.Step)
 			}
-			if _, err := Resume(context.Background(), dir, "", cpuFactory("go"), nil, nil); err != nil {
+			if _, err := Resume(context.Background(), dir, Override{}, cpuFactory("go"), nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			sameFiles(t, whole, dir)
@@ -192,10 +192,10 @@ func TestFaultThenResume(t *testing.T) {
 func TestResumeErrors(t *testing.T) {
 	r := recipeIn(t, specText)
 	done := reference(t, r)
-	if _, err := Resume(context.Background(), done, "", cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "complete") {
+	if _, err := Resume(context.Background(), done, Override{}, cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "complete") {
 		t.Errorf("resume of a finished run: %v", err)
 	}
-	if _, err := Resume(context.Background(), t.TempDir(), "", cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "job.json") {
+	if _, err := Resume(context.Background(), t.TempDir(), Override{}, cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "job.json") {
 		t.Errorf("resume of an empty folder: %v", err)
 	}
 	// A spec file changed after the start is refused: the model hash differs.
@@ -204,13 +204,13 @@ func TestResumeErrors(t *testing.T) {
 	Start(ctx, Job{Recipe: r, Dir: dir, New: cpuFactory(""), Progress: func(int64, int64, time.Duration) { cancel() }})
 	jf, _ := os.ReadFile(filepath.Join(dir, jobName))
 	os.WriteFile(filepath.Join(dir, jobName), bytes.Replace(jf, []byte(`seed = 11`), []byte(`seed = 12`), 1), 0o644)
-	if _, err := Resume(context.Background(), dir, "", cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "changed") {
+	if _, err := Resume(context.Background(), dir, Override{}, cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), "changed") {
 		t.Errorf("resume with a changed spec: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, jobName), jf, 0o644)
 	// A damaged checkpoint is named as such.
 	os.WriteFile(filepath.Join(dir, checkpointName), []byte("PK\x03\x04 broken"), 0o644)
-	if _, err := Resume(context.Background(), dir, "", cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), checkpointName) {
+	if _, err := Resume(context.Background(), dir, Override{}, cpuFactory(""), nil, nil); err == nil || !strings.Contains(err.Error(), checkpointName) {
 		t.Errorf("resume from a damaged checkpoint: %v", err)
 	}
 }
@@ -225,7 +225,7 @@ func TestKilledBeforeFirstCheckpoint(t *testing.T) {
 	Start(ctx, Job{Recipe: r, Dir: dir, New: cpuFactory(""), Progress: func(int64, int64, time.Duration) { cancel() }})
 	os.Remove(filepath.Join(dir, checkpointName))
 	os.WriteFile(filepath.Join(dir, partsDir, ".spikes-000002.npz.tmp123"), []byte("half"), 0o644)
-	if _, err := Resume(context.Background(), dir, "", cpuFactory(""), nil, nil); err != nil {
+	if _, err := Resume(context.Background(), dir, Override{}, cpuFactory(""), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	sameFiles(t, whole, dir)
@@ -289,7 +289,7 @@ func TestBuiltinTooLarge(t *testing.T) {
 // TestBackendFails: a backend that cannot start leaves no output folder behind.
 func TestBackendFails(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	refuse := func(backend.Kind, lifgpu.Config) (lifgpu.Population, error) { return nil, lifgpu.ErrNoGPU }
+	refuse := func(backend.Options, lifgpu.Config) (lifgpu.Population, error) { return nil, lifgpu.ErrNoGPU }
 	if _, err := Start(context.Background(), Job{Recipe: recipeIn(t, "n = 10\nsteps = 5\n"), Dir: dir, New: refuse}); !errors.Is(err, lifgpu.ErrNoGPU) {
 		t.Fatalf("got %v", err)
 	}
@@ -297,3 +297,48 @@ func TestBackendFails(t *testing.T) {
 		t.Errorf("a run whose backend failed left %s", dir)
 	}
 }
+
+// TestDeviceCarried: the spec's device reaches the factory, a command-line override
+// (the recipe's) wins over it, job.json keeps it for a resume, and a resume's own
+// override wins again.
+func TestDeviceCarried(t *testing.T) {
+	var got []string
+	record := func(opts backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
+		d := "auto"
+		if opts.GPU.Device != nil {
+			d = fmt.Sprint(*opts.GPU.Device)
+		}
+		got = append(got, fmt.Sprintf("%s/%s", opts.Kind, d))
+		return cpu.New(cfg, cpu.Options{})
+	}
+	// backend = "cpu": the devices named here need not exist.
+	r := recipeIn(t, "n = 10\nsteps = 400\nbackend = \"cpu\"\ndevice = 3\ncheckpoint_every = 100\n[record]\nrate = true\n")
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := Start(context.Background(), Job{Recipe: r, Dir: filepath.Join(t.TempDir(), "plain"), New: record}); err != nil {
+		t.Fatal(err)
+	}
+	seven := 7
+	r.Device = &seven
+	ctx, cancel := context.WithCancel(context.Background())
+	if _, err := Start(ctx, Job{Recipe: r, Dir: dir, New: record, Progress: func(int64, int64, time.Duration) { cancel() }}); !errors.Is(err, ErrInterrupted) {
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	if _, err := Resume(ctx, dir, Override{}, record, nil, func(int64, int64, time.Duration) { cancel() }); !errors.Is(err, ErrInterrupted) {
+		t.Fatal(err)
+	}
+	one := 1
+	if _, err := Resume(context.Background(), dir, Override{Device: &one}, record, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"cpu/3", "cpu/7", "cpu/7", "cpu/1"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("the factory saw %v, want %v", got, want)
+	}
+	var bad *lifgpu.FieldError
+	if _, _, err := (Recipe{Builtin: "default", Device: ptr(-1)}).Spec(); !errors.As(err, &bad) || bad.Field != "device" {
+		t.Errorf("device = -1: %v, want a FieldError naming device", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

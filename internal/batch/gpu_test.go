@@ -19,7 +19,7 @@ import (
 
 // gpuFactory makes GPU populations with the test hooks h.
 func gpuFactory(t *testing.T, opts gpu.Options, h gpuhook.Hooks) Factory {
-	return func(_ backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
+	return func(_ backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
 		p, err := gpuhook.New(cfg, opts, h)
 		if errors.Is(err, lifgpu.ErrNoGPU) && os.Getenv("LIFGPU_REQUIRE_GPU") != "1" {
 			t.Skipf("no GL context: %v", err)
@@ -51,7 +51,7 @@ func TestAcrossBackends(t *testing.T) {
 			if !errors.Is(err, ErrInterrupted) {
 				t.Fatal(err)
 			}
-			if _, err := Resume(context.Background(), dir, "", c.second, nil, nil); err != nil {
+			if _, err := Resume(context.Background(), dir, Override{}, c.second, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			sameFiles(t, whole, dir)
@@ -62,20 +62,27 @@ func TestAcrossBackends(t *testing.T) {
 // TestGPUFault injects a GPU failure mid-run: with the state still readable the run
 // checkpoints the last good step; with the context lost, or the state torn (an in-place
 // dispatch without a spike list, a spike-list overflow redone in halves), the last
-// periodic checkpoint stands. Either way the message says how to resume, and a resume
-// on the CPU gives the files of a run never interrupted.
+// periodic checkpoint stands. A GPU reset that the robust context reports loses the
+// context, and the injected one fills the device state with NaNs, as a real one may:
+// the last periodic checkpoint must stand, not one of that garbage (which a resume
+// would carry into the files). GL_OUT_OF_MEMORY seen after a dispatch tears the state.
+// Either way the message says how to resume, and a resume on the CPU gives the files of
+// a run never interrupted.
 func TestGPUFault(t *testing.T) {
 	noSpikes := strings.Replace(specText, "spikes = true", "spikes = false", 1)
 	for _, c := range []struct {
 		name     string
 		text     string
 		hooks    gpuhook.Hooks
-		periodic bool // the checkpoint must be a periodic one
+		periodic bool   // the checkpoint must be a periodic one
+		want     string // in the error
 	}{
-		{"readable", specText, gpuhook.Hooks{FaultAfter: 60}, false},
-		{"lost", specText, gpuhook.Hooks{FaultAfter: 60, FaultLost: true}, true},
-		{"inplace", noSpikes, gpuhook.Hooks{FaultAfter: 60}, true},
-		{"overflow", specText, gpuhook.Hooks{FaultAfter: 300, SpikeBuffer: 8, MaxBlockSize: 8 << 10}, false},
+		{"readable", specText, gpuhook.Hooks{FaultAfter: 60}, false, "injected fault"},
+		{"lost", specText, gpuhook.Hooks{FaultAfter: 60, FaultLost: true}, true, "injected fault"},
+		{"inplace", noSpikes, gpuhook.Hooks{FaultAfter: 60}, true, "injected fault"},
+		{"overflow", specText, gpuhook.Hooks{FaultAfter: 300, SpikeBuffer: 8, MaxBlockSize: 8 << 10}, false, "injected fault"},
+		{"reset", specText, gpuhook.Hooks{ResetAfter: 60}, true, "GL_UNKNOWN_CONTEXT_RESET"},
+		{"out-of-memory", specText, gpuhook.Hooks{OutOfMemoryAfter: 60}, true, "GL_OUT_OF_MEMORY"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := recipeIn(t, c.text)
@@ -83,8 +90,15 @@ func TestGPUFault(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
 			_, err := Start(context.Background(), Job{Recipe: r, Dir: dir, New: gpuFactory(t, gpu.Options{StepsPerDispatch: 9}, c.hooks)})
 			var fe *FaultError
-			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "injected fault") {
-				t.Fatalf("faulty run: %v", err)
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("faulty run: %v, want a FaultError naming %s", err, c.want)
+			}
+			var re *gpu.ResetError
+			if errors.As(err, &re) != (c.hooks.ResetAfter > 0) {
+				t.Errorf("a *gpu.ResetError in %v: %v", err, !(c.hooks.ResetAfter > 0))
+			}
+			if errors.Is(err, lifgpu.ErrOutOfDeviceMemory) != (c.hooks.OutOfMemoryAfter > 0) {
+				t.Errorf("ErrOutOfDeviceMemory in %v: %v", err, !(c.hooks.OutOfMemoryAfter > 0))
 			}
 			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), 3000)
 			if err != nil {
@@ -93,13 +107,13 @@ func TestGPUFault(t *testing.T) {
 			if fe.Checkpoint != ck.state.Step {
 				t.Errorf("the error names the checkpoint at step %d, the file holds step %d", fe.Checkpoint, ck.state.Step)
 			}
-			if c.periodic && ck.state.Step%250 != 0 {
+			if c.periodic && (ck.state.Step%250 != 0 || ck.state.Step == 0) {
 				t.Errorf("checkpoint at step %d, want the last periodic one", ck.state.Step)
 			}
 			if !c.periodic {
 				t.Logf("checkpoint at step %d", ck.state.Step)
 			}
-			if _, err := Resume(context.Background(), dir, "cpu", cpuFactory(""), nil, nil); err != nil {
+			if _, err := Resume(context.Background(), dir, Override{Backend: "cpu"}, cpuFactory(""), nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			sameFiles(t, whole, dir)

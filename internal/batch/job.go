@@ -14,16 +14,31 @@ import (
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/backend"
+	"github.com/lifgpu/lifgpu/gpu"
 	"github.com/lifgpu/lifgpu/internal/model"
+	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
-// Factory makes a population on a backend that backend.Choose already resolved (CPU or
-// GPU).
-type Factory func(kind backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error)
+// Factory makes a population with opts: opts.Kind is the backend that
+// backend.ChooseFor already resolved (CPU or GPU), opts.GPU.Device the spec's device.
+type Factory func(opts backend.Options, cfg lifgpu.Config) (lifgpu.Population, error)
 
 // NewPopulation is the Factory a Job uses when it names none: backend.New.
-func NewPopulation(kind backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
-	return backend.New(cfg, backend.Options{Kind: kind})
+func NewPopulation(opts backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
+	return backend.New(cfg, opts)
+}
+
+// backendOptions are the backend options of spec s, its backend not yet resolved.
+func backendOptions(s *spec.Spec) backend.Options {
+	return backend.Options{Kind: backend.Kind(s.Backend), GPU: gpu.Options{Device: s.Device}}
+}
+
+// choose resolves the backend of spec s (backend.ChooseFor).
+func choose(s *spec.Spec) (backend.Options, error) {
+	opts := backendOptions(s)
+	kind, err := backend.ChooseFor(opts)
+	opts.Kind = kind
+	return opts, err
 }
 
 // Job is one batch run.
@@ -53,7 +68,10 @@ type Result struct {
 	UpdatesPerS float64       // of this session
 	ResumedFrom int64         // the checkpoint's step, or 0
 	Backend     string
-	Files       []string
+	// DeviceMemory is how the GPU backend's check of device memory before the run went
+	// ("skipped (...)" when the driver does not report free memory); "" on the CPU.
+	DeviceMemory string
+	Files        []string
 }
 
 // jobFile is job.json.
@@ -87,18 +105,19 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	kind, err := backend.Choose(backend.Kind(s.Backend))
+	opts, err := choose(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := Preflight(s, m, kind, j.Dir, j.Plot); err != nil {
+	if err := Preflight(s, m, opts.Kind, j.Dir, j.Plot); err != nil {
 		return nil, err
 	}
 	if err := checkOut(j.Dir, j.Force); err != nil {
 		return nil, err
 	}
-	// The population first: a backend that cannot start leaves no folder behind.
-	pop, err := j.newPopulation(kind, cfg)
+	// The population first: a backend that cannot start (or a device that does not
+	// exist) leaves no folder behind.
+	pop, err := j.newPopulation(opts, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -130,10 +149,19 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	return r.run(ctx)
 }
 
+// Override is what a resume may change of the job it continues.
+type Override struct {
+	// Backend, if not "", overrides the backend it ran on: a checkpoint made on the GPU
+	// resumes on the CPU with the same bits, and the reverse.
+	Backend string
+	// Device, if not nil, overrides the GPU device (the spec's, or the one the job
+	// was started with).
+	Device *int
+}
+
 // Resume continues the job in dir from its last checkpoint (from step 0 when it has
-// none). backend, if not "", overrides the backend it ran on: a checkpoint made on the
-// GPU resumes on the CPU with the same bits, and the reverse.
-func Resume(ctx context.Context, dir, backend string, f Factory, logger *slog.Logger, progress func(done, total int64, el time.Duration)) (*Result, error) {
+// none), on the backend and device it ran on unless over says otherwise.
+func Resume(ctx context.Context, dir string, over Override, f Factory, logger *slog.Logger, progress func(done, total int64, el time.Duration)) (*Result, error) {
 	b, err := os.ReadFile(filepath.Join(dir, jobName))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -146,8 +174,11 @@ func Resume(ctx context.Context, dir, backend string, f Factory, logger *slog.Lo
 		return nil, fmt.Errorf("%s is damaged (%v): the run cannot be remade from it; rerun the spec into a new folder", filepath.Join(dir, jobName), err)
 	}
 	j := Job{Recipe: jf.Recipe, Dir: dir, Plot: jf.Plot, New: f, Logger: logger, Progress: progress}
-	if backend != "" {
-		j.Recipe.Backend = backend
+	if over.Backend != "" {
+		j.Recipe.Backend = over.Backend
+	}
+	if over.Device != nil {
+		j.Recipe.Device = over.Device
 	}
 	return resume(ctx, j, jf.Hash)
 }
@@ -161,11 +192,11 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	kind, err := backend.Choose(backend.Kind(s.Backend))
+	opts, err := choose(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := Preflight(s, m, kind, j.Dir, j.Plot); err != nil {
+	if err := Preflight(s, m, opts.Kind, j.Dir, j.Plot); err != nil {
 		return nil, err
 	}
 	hash := m.Hash()
@@ -191,7 +222,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if err := cleanParts(j.Dir, ck.parts); err != nil {
 		return nil, err
 	}
-	pop, err := j.newPopulation(kind, cfg)
+	pop, err := j.newPopulation(opts, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -206,12 +237,12 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	return r.run(ctx)
 }
 
-func (j Job) newPopulation(kind backend.Kind, cfg lifgpu.Config) (lifgpu.Population, error) {
+func (j Job) newPopulation(opts backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
 	f := j.New
 	if f == nil {
 		f = NewPopulation
 	}
-	pop, err := f(kind, cfg)
+	pop, err := f(opts, cfg)
 	if err != nil {
 		return nil, err
 	}

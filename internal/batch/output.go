@@ -15,6 +15,7 @@ import (
 	"github.com/lifgpu/lifgpu/internal/atomicfile"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/gpu"
 	"github.com/lifgpu/lifgpu/internal/npy"
 	"github.com/lifgpu/lifgpu/internal/plot"
 	"github.com/lifgpu/lifgpu/internal/spec"
@@ -28,7 +29,8 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{N: m.N, Steps: r.spec.Steps, Dt: m.Dt, Wall: wall, Backend: r.pop.Backend(), ResumedFrom: r.resumedFrom}
+	res := &Result{N: m.N, Steps: r.spec.Steps, Dt: m.Dt, Wall: wall, Backend: r.pop.Backend(), ResumedFrom: r.resumedFrom,
+		DeviceMemory: deviceMemoryCheck(r.pop)}
 	for _, c := range st.Counts {
 		res.Spikes += uint64(c)
 	}
@@ -250,23 +252,25 @@ func (r *runner) plots(res *Result, joined map[string]map[string]npy.Array) erro
 
 // runInfo is run.json.
 type runInfo struct {
-	Lifgpu      string            `json:"lifgpu_version"`
-	Go          string            `json:"go_version"`
-	Modules     map[string]string `json:"modules,omitempty"`
-	Spec        *spec.Spec        `json:"spec"`
-	Seed        uint64            `json:"seed"`
-	Backend     string            `json:"backend"`
-	Finished    time.Time         `json:"finished"`
-	WallS       float64           `json:"wall_s"`
-	UpdatesPerS float64           `json:"neuron_updates_per_s"`
-	ResumedFrom int64             `json:"resumed_from_step,omitempty"`
-	Neurons     int               `json:"neurons"`
-	Steps       int               `json:"steps"`
-	Spikes      uint64            `json:"spikes"`
-	MeanRateHz  float64           `json:"mean_rate_hz"`
-	Files       []string          `json:"files"`
-	Notes       []string          `json:"notes,omitempty"` // values flushed to zero (lifgpu.Config.Notes)
-	Host        map[string]any    `json:"host"`
+	Lifgpu  string            `json:"lifgpu_version"`
+	Go      string            `json:"go_version"`
+	Modules map[string]string `json:"modules,omitempty"`
+	Spec    *spec.Spec        `json:"spec"`
+	Seed    uint64            `json:"seed"`
+	Backend string            `json:"backend"`
+	// DeviceMemory: how the GPU backend's memory check before the run went.
+	DeviceMemory string         `json:"device_memory_check,omitempty"`
+	Finished     time.Time      `json:"finished"`
+	WallS        float64        `json:"wall_s"`
+	UpdatesPerS  float64        `json:"neuron_updates_per_s"`
+	ResumedFrom  int64          `json:"resumed_from_step,omitempty"`
+	Neurons      int            `json:"neurons"`
+	Steps        int            `json:"steps"`
+	Spikes       uint64         `json:"spikes"`
+	MeanRateHz   float64        `json:"mean_rate_hz"`
+	Files        []string       `json:"files"`
+	Notes        []string       `json:"notes,omitempty"` // values flushed to zero (lifgpu.Config.Notes)
+	Host         map[string]any `json:"host"`
 }
 
 // writeRunJSON writes run.json, the record of how the run was made; it comes last so
@@ -283,7 +287,7 @@ func (r *runner) writeRunJSON(res *Result) error {
 	}
 	info := runInfo{
 		Lifgpu: lifgpu.Version, Go: runtime.Version(), Modules: modules(), Spec: &s, Seed: s.Seed,
-		Backend: res.Backend, Finished: time.Now().UTC().Round(time.Millisecond), WallS: res.Wall.Seconds(),
+		Backend: res.Backend, DeviceMemory: res.DeviceMemory, Finished: time.Now().UTC().Round(time.Millisecond), WallS: res.Wall.Seconds(),
 		UpdatesPerS: res.UpdatesPerS, ResumedFrom: res.ResumedFrom, Neurons: res.N, Steps: res.Steps, Spikes: res.Spikes,
 		MeanRateHz: res.MeanRateHz, Files: res.Files, Notes: r.model.Notes, Host: host(),
 	}
@@ -292,6 +296,22 @@ func (r *runner) writeRunJSON(res *Result) error {
 		return err
 	}
 	return WriteFileAtomic(filepath.Join(r.job.Dir, "run.json"), append(b, '\n'))
+}
+
+// deviceMemoryCheck says how a GPU population's check of device memory before
+// allocating went: against the free memory the driver reports, or skipped when it
+// reports none (then the run may still fail later with GL_OUT_OF_MEMORY). "" for a
+// population that is not on the GPU.
+func deviceMemoryCheck(p lifgpu.Population) string {
+	g, ok := p.(interface{ Device() gpu.Device })
+	if !ok {
+		return ""
+	}
+	d := g.Device()
+	if d.MemorySource == "" || d.MemoryAvailable <= 0 {
+		return "skipped (the driver does not report free memory)"
+	}
+	return fmt.Sprintf("passed (%s free when the run started, from %s)", HumanBytes(d.MemoryAvailable), d.MemorySource)
 }
 
 func modules() map[string]string {

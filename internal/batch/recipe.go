@@ -21,6 +21,7 @@ type Recipe struct {
 	Steps   *int    `json:"steps,omitempty"`
 	Seed    *uint64 `json:"seed,omitempty"`
 	Backend string  `json:"backend,omitempty"`
+	Device  *int    `json:"device,omitempty"` // the GPU backend's EGL device
 }
 
 // FromFile makes a recipe from a spec file.
@@ -69,6 +70,9 @@ func (r Recipe) Spec() (*spec.Spec, lifgpu.Config, error) {
 	}
 	if r.Backend != "" {
 		s.Backend = r.Backend
+	}
+	if r.Device != nil {
+		s.Device = r.Device
 	}
 	cfg, err := s.Config()
 	if err != nil && r.File != "" {

@@ -41,6 +41,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	for _, n := range r.model.Notes {
 		log.Warn("note", "what", n)
 	}
+	if c := deviceMemoryCheck(r.pop); c != "" {
+		log.Info("device memory check", "result", c)
+	}
 	start := time.Now()
 	slice := r.sliceSteps()
 	for step < total {

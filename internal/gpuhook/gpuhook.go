@@ -1,5 +1,6 @@
 // Package gpuhook holds the test hooks of the GPU backend: device limits lowered below
-// the device's, a small spike list, a stated amount of free memory, an injected fault.
+// the device's, a small spike list, a stated amount of free memory, an injected fault,
+// GPU reset or out-of-memory error.
 // They let tests reach the paths that a small population on a large device never takes
 // (chunks, spike-list overflow, the memory refusal, a failed dispatch). They are not
 // options a user tunes, so they are not fields of gpu.Options, and as an internal
@@ -35,6 +36,13 @@ type Hooks struct {
 	// FaultLost every later read fails too, as after a lost context.
 	FaultAfter int
 	FaultLost  bool
+	// ResetAfter, when > 0, makes the GPU reset status query report a reset
+	// (GL_UNKNOWN_CONTEXT_RESET) once more than that many dispatches were issued, as a
+	// robust context does after a real reset: the population is lost from then on.
+	ResetAfter int
+	// OutOfMemoryAfter, when > 0, makes the first GL error check after that many
+	// dispatches see GL_OUT_OF_MEMORY, once, as a driver may report at any call.
+	OutOfMemoryAfter int
 	// SpikeBuffer, when > 0, is the initial capacity of the device's spike list
 	// (spikes). The list grows when a dispatch overflows it; tests set it small to
 	// reach that path.

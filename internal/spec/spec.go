@@ -8,6 +8,7 @@
 //	dt = 0.1
 //	seed = 1
 //	backend = "auto"
+//	device = 0                 # EGL device for the GPU backend (lifgpu info lists them); absent: automatic
 //	method = "euler"
 //	checkpoint_every = 10000   # steps; 0 (default): no periodic checkpoint
 //	[neuron]            # tau_m, r, u_rest, u_reset, u_th, t_ref, u0: each a number,
@@ -52,7 +53,10 @@ type Spec struct {
 	Dt      float64 `toml:"dt" json:"dt"`
 	Seed    uint64  `toml:"seed" json:"seed"`
 	Backend string  `toml:"backend" json:"backend"`
-	Method  string  `toml:"method" json:"method"`
+	// Device, when set, is the EGL device the GPU backend runs on (gpu.Options.Device);
+	// unset, the backend chooses.
+	Device *int   `toml:"device" json:"device,omitempty"`
+	Method string `toml:"method" json:"method"`
 	// CheckpointEvery, when > 0, writes a checkpoint and flushes the recordings every
 	// so many steps (see lifgpu run -resume).
 	CheckpointEvery int    `toml:"checkpoint_every" json:"checkpoint_every,omitempty"`
@@ -210,7 +214,7 @@ func knownKeys(k toml.Key) string {
 	case len(k) > 1 && k[0] == "record":
 		return "in [record]: spikes, rate, traces, trace_every, state"
 	}
-	return "at the top: n, steps, dt, seed, backend, method, checkpoint_every, [neuron], [input], [record]"
+	return "at the top: n, steps, dt, seed, backend, device, method, checkpoint_every, [neuron], [input], [record]"
 }
 
 // Load reads a spec file.
@@ -237,8 +241,16 @@ func (s *Spec) Check() error {
 	if !slices.Contains([]string{"", "auto", "cpu", "gpu"}, s.Backend) {
 		return &lifgpu.FieldError{Field: "backend", Value: fmt.Sprintf("%q", s.Backend), Rule: `must be "auto", "cpu" or "gpu"`}
 	}
+	if s.Device != nil && (*s.Device < 0 || *s.Device > MaxDevice) {
+		return &lifgpu.FieldError{Field: "device", Value: *s.Device, Rule: fmt.Sprintf("must be an EGL device index in 0..%d", MaxDevice),
+			Remedy: "`lifgpu info` lists the devices; leave it out for the automatic choice"}
+	}
 	return nil
 }
+
+// MaxDevice is the largest EGL device index a spec may name (the GPU backend reads the
+// first 64 devices of EGL's list).
+const MaxDevice = 63
 
 // Config resolves the spec into a lifgpu.Config, reading .npy files, and validates it.
 func (s *Spec) Config() (lifgpu.Config, error) {

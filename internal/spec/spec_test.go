@@ -55,6 +55,9 @@ func TestErrors(t *testing.T) {
 		{"schedule length", "n = 3\n[input]\nschedule = [{step = 0, value = [1.0]}]\n", "input.schedule[0].value"},
 		{"schedule key", "n = 3\n[input]\nschedule = [{at = 0, value = 1.0}]\n", `unknown key "input.schedule.at"`},
 		{"backend", "n = 3\nbackend = \"tpu\"\n", "backend"},
+		{"device negative", "n = 3\ndevice = -1\n", "device = -1: must be an EGL device index in 0..63"},
+		{"device huge", "n = 3\ndevice = 64\n", "device = 64"},
+		{"device type", "n = 3\ndevice = \"gpu1\"\n", "device"},
 		{"steps", "n = 3\nsteps = -1\n", "steps"},
 		{"n", "steps = 3\n", "n = 0"},
 		{"model", "n = 3\n[neuron]\nu_th = -70.0\n", "above u_reset"},
@@ -136,5 +139,19 @@ func TestNoiseAndPoisson(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.says) {
 			t.Errorf("%q: error %v, want %q", c.text, err, c.says)
 		}
+	}
+}
+
+func TestDevice(t *testing.T) {
+	s, err := spec.Parse("spec.toml", []byte("n = 3\ndevice = 2\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Config(); err != nil || s.Device == nil || *s.Device != 2 {
+		t.Fatalf("device = 2: %v, %v", s.Device, err)
+	}
+	s, err = spec.Parse("spec.toml", []byte("n = 3\n"), "")
+	if err != nil || s.Device != nil {
+		t.Fatalf("no device key: %v, %v (want nil: the automatic choice)", s.Device, err)
 	}
 }
