@@ -63,6 +63,12 @@ type State struct {
 	U      []float32
 	Ref    []int32
 	Counts []uint32
+
+	// A network's synaptic state (nil without one): each port's current (nA), and its
+	// delay ring of D slots, the input still to arrive, in fixed point (w_q, 2^-q nA):
+	// the input that arrives at step s for neuron j is Ring[(s mod D)*N + j].
+	IEx, IIn       []float32
+	RingEx, RingIn []int32
 }
 
 // Clone returns a deep copy of r.

@@ -58,6 +58,11 @@ type Population struct {
 	outs                         []workerOut
 
 	spiked []int32
+
+	// A network's synaptic state: each port's current, and its delay ring of D slots
+	// (slot-major: the input arriving at step s for neuron j is at (s mod D)*n + j).
+	iEx, iIn       []float32
+	ringEx, ringIn []int32
 }
 
 // New makes a CPU population from cfg.
@@ -104,6 +109,11 @@ func newPopulation(m *model.Model, opts Options) (*Population, error) {
 	p.alpha, p.uRest, p.uReset = newParam(m.Alpha, n), newParam(m.URest, n), newParam(m.UReset, n)
 	p.uTh, p.r, p.bias = newParam(m.UTh, n), newParam(m.R, n), newParam(m.Bias, n)
 	p.refSteps = newParam(m.RefSteps, n)
+	if m.Net != nil {
+		p.iEx, p.iIn = make([]float32, n), make([]float32, n)
+		p.ringEx, p.ringIn = make([]int32, m.Net.D*n), make([]int32, m.Net.D*n)
+		p.ref0 = true // the network's fast path is not written yet: the reference loop
+	}
 	return p, nil
 }
 
@@ -183,7 +193,8 @@ func (p *Population) State() (lifgpu.State, error) {
 		return lifgpu.State{}, err
 	}
 	n := p.n
-	return lifgpu.State{Step: p.h.Step, U: slices.Clone(p.u[:n]), Ref: slices.Clone(p.ref[:n]), Counts: slices.Clone(p.counts[:n])}, nil
+	return lifgpu.State{Step: p.h.Step, U: slices.Clone(p.u[:n]), Ref: slices.Clone(p.ref[:n]), Counts: slices.Clone(p.counts[:n]),
+		IEx: slices.Clone(p.iEx), IIn: slices.Clone(p.iIn), RingEx: slices.Clone(p.ringEx), RingIn: slices.Clone(p.ringIn)}, nil
 }
 
 // Forward advances one step with external current x.
@@ -295,6 +306,14 @@ func (p *Population) Restore(s lifgpu.State) error {
 		p.u[i] = f32.Flush(u) // an input like any other: a subnormal reads as zero
 	}
 	copy(p.ref, s.Ref)
+	for i, c := range s.IEx {
+		p.iEx[i] = f32.Flush(c)
+	}
+	for i, c := range s.IIn {
+		p.iIn[i] = f32.Flush(c)
+	}
+	copy(p.ringEx, s.RingEx)
+	copy(p.ringIn, s.RingIn)
 	copy(p.counts, s.Counts)
 	p.spiked = p.spiked[:0]
 	p.h.Restored(s.Step)

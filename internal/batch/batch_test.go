@@ -14,6 +14,7 @@ import (
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/cpu"
+	"github.com/lifgpu/lifgpu/internal/model"
 )
 
 // specText exercises everything a checkpoint must carry: per-step random input, a
@@ -168,7 +169,7 @@ func TestFaultThenResume(t *testing.T) {
 			if !errors.Is(err, errInjected) || !errors.As(err, &fe) || fe.Dir != dir {
 				t.Fatalf("faulty run: %v", err)
 			}
-			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), 3000)
+			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), &model.Model{N: 3000})
 			if err != nil {
 				t.Fatal(err)
 			}

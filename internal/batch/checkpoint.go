@@ -31,7 +31,7 @@ func writeCheckpoint(path string, c checkpoint) error {
 	)
 }
 
-func readCheckpoint(path string, n int) (*checkpoint, error) {
+func readCheckpoint(path string, m *model.Model) (*checkpoint, error) {
 	arr, err := npy.ReadNPZ(path)
 	if err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func readCheckpoint(path string, n int) (*checkpoint, error) {
 	}
 	c.state.Step, c.parts = step[0], int(parts[0])
 	copy(c.hash[:], hash)
-	if err := model.CheckState(c.state, n); err != nil {
+	if err := model.CheckState(c.state, m); err != nil {
 		return nil, bad(err.Error())
 	}
 	return &c, nil

@@ -210,7 +210,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 		os.RemoveAll(filepath.Join(j.Dir, partsDir))
 		return nil, fmt.Errorf("the run in %s is complete (run.json exists): nothing to resume", j.Dir)
 	}
-	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m.N)
+	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		ck = &checkpoint{} // killed before its first checkpoint: start again

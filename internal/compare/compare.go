@@ -3,6 +3,7 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -20,14 +21,28 @@ func Populations(want, got lifgpu.Population) string {
 	if got.StepCount() != want.StepCount() {
 		return fmt.Sprintf("step count %d, want %d", got.StepCount(), want.StepCount())
 	}
-	uw, ug := make([]float32, n), make([]float32, n)
-	rw, rg := make([]int32, n), make([]int32, n)
-	cw, cg := make([]uint32, n), make([]uint32, n)
-	for _, err := range []error{want.Potentials(uw), got.Potentials(ug), want.Refractory(rw), got.Refractory(rg), want.Counts(cw), got.Counts(cg)} {
-		if err != nil {
-			return err.Error()
-		}
+	a, err1 := want.State()
+	b, err2 := got.State()
+	if err := errors.Join(err1, err2); err != nil {
+		return err.Error()
 	}
+	if d := States(a, b); d != "" {
+		return d
+	}
+	return lastAndRecording(want, got)
+}
+
+// States compares two states bit for bit (the synaptic state too) and describes the
+// first difference, or returns "".
+func States(want, got lifgpu.State) string {
+	n := len(want.U)
+	if len(got.U) != n || len(got.Ref) != len(want.Ref) || len(got.Counts) != len(want.Counts) {
+		return fmt.Sprintf("state of %d neurons, want %d", len(got.U), n)
+	}
+	if got.Step != want.Step {
+		return fmt.Sprintf("state at step %d, want %d", got.Step, want.Step)
+	}
+	uw, ug, rw, rg, cw, cg := want.U, got.U, want.Ref, got.Ref, want.Counts, got.Counts
 	for i := range n {
 		if math.Float32bits(uw[i]) != math.Float32bits(ug[i]) {
 			return fmt.Sprintf("u[%d] = %v (%#08x), want %v (%#08x)", i, ug[i], math.Float32bits(ug[i]), uw[i], math.Float32bits(uw[i]))
@@ -39,6 +54,37 @@ func Populations(want, got lifgpu.Population) string {
 			return fmt.Sprintf("count[%d] = %d, want %d", i, cg[i], cw[i])
 		}
 	}
+	for _, c := range []struct {
+		name      string
+		want, got []float32
+	}{{"i_ex", want.IEx, got.IEx}, {"i_in", want.IIn, got.IIn}} {
+		if len(c.want) != len(c.got) {
+			return fmt.Sprintf("%d values of %s, want %d", len(c.got), c.name, len(c.want))
+		}
+		for i := range c.want {
+			if math.Float32bits(c.want[i]) != math.Float32bits(c.got[i]) {
+				return fmt.Sprintf("%s[%d] = %v (%#08x), want %v (%#08x)", c.name, i, c.got[i], math.Float32bits(c.got[i]), c.want[i], math.Float32bits(c.want[i]))
+			}
+		}
+	}
+	for _, c := range []struct {
+		name      string
+		want, got []int32
+	}{{"ring_ex", want.RingEx, got.RingEx}, {"ring_in", want.RingIn, got.RingIn}} {
+		if len(c.want) != len(c.got) {
+			return fmt.Sprintf("%d entries of %s, want %d", len(c.got), c.name, len(c.want))
+		}
+		for k := range c.want {
+			if c.want[k] != c.got[k] {
+				return fmt.Sprintf("%s: slot %d (arriving at step ≡ %d), neuron %d = %d, want %d (w_q units)", c.name, k/n, k/n, k%n, c.got[k], c.want[k])
+			}
+		}
+	}
+	return ""
+}
+
+// lastAndRecording compares the last step's spikes and the recordings.
+func lastAndRecording(want, got lifgpu.Population) string {
 	sw, err1 := want.Spiked()
 	sg, err2 := got.Spiked()
 	if err1 != nil || err2 != nil {

@@ -17,7 +17,8 @@ type fake struct {
 	steps  int64
 	spiked []int32
 	rec    lifgpu.Recording
-	err    error // returned by Potentials
+	err    error // returned by Potentials and State
+	syn    lifgpu.State // the synaptic part of the state
 }
 
 func (p *fake) Len() int                              { return len(p.u) }
@@ -28,7 +29,13 @@ func (p *fake) Refractory(dst []int32) error          { copy(dst, p.ref); return
 func (p *fake) Counts(dst []uint32) error             { copy(dst, p.counts); return nil }
 func (p *fake) Spiked() ([]int32, error)              { return slices.Clone(p.spiked), nil }
 func (p *fake) ClearRecording() error                 { return errors.ErrUnsupported }
-func (p *fake) State() (lifgpu.State, error)          { return lifgpu.State{}, errors.ErrUnsupported }
+func (p *fake) State() (lifgpu.State, error) {
+	if p.err != nil {
+		return lifgpu.State{}, p.err
+	}
+	return lifgpu.State{Step: p.steps, U: slices.Clone(p.u), Ref: slices.Clone(p.ref), Counts: slices.Clone(p.counts),
+		IEx: slices.Clone(p.syn.IEx), IIn: slices.Clone(p.syn.IIn), RingEx: slices.Clone(p.syn.RingEx), RingIn: slices.Clone(p.syn.RingIn)}, nil
+}
 func (p *fake) Restore(lifgpu.State) error            { return errors.ErrUnsupported }
 func (p *fake) Backend() string                       { return "fake" }
 func (p *fake) Close() error                          { return nil }
@@ -59,6 +66,8 @@ func newFake() *fake {
 			TraceIDs: []int32{1, 2}, TraceSteps: []int32{0, 5},
 			Traces: []float32{-62, 0, nan1, -60}, RecordSpike: true, RecordRate: true,
 		},
+		syn: lifgpu.State{IEx: []float32{0, 1.5, 0, 0}, IIn: []float32{0, 0, -0.25, -0.5},
+			RingEx: []int32{0, 3, 0, 0, 0, 0, 0, 9}, RingIn: []int32{0, 0, 0, 0, -4, 0, 0, 0}},
 	}
 }
 
@@ -84,6 +93,10 @@ func TestPopulations(t *testing.T) {
 		{"no spikes in the last step", func(p *fake) { p.spiked = nil }, "last step's spikes [], want [1]"},
 		{"error", func(p *fake) { p.err = errors.New("device lost") }, "device lost"},
 		{"recording", func(p *fake) { p.rec.Rate[2] = 2 }, "rate[2] = 2, want 1"},
+		{"synaptic current", func(p *fake) { p.syn.IIn[3] = 0.25 }, "i_in[3] = 0.25 (0x3e800000), want -0.5 (0xbf000000)"},
+		{"synaptic current sign of zero", func(p *fake) { p.syn.IEx[0] = negZero }, "i_ex[0] = -0 (0x80000000), want 0 (0x00000000)"},
+		{"delay ring", func(p *fake) { p.syn.RingEx[6] = 7 }, "ring_ex: slot 1 (arriving at step ≡ 1), neuron 2 = 7, want 0 (w_q units)"},
+		{"no synaptic state", func(p *fake) { p.syn = lifgpu.State{} }, "0 values of i_ex, want 4"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

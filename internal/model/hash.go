@@ -38,6 +38,27 @@ func (m *Model) Hash() [32]byte {
 		hashField(h, m.PoissonWeight)
 		w(m.PoissonTable.Thresholds())
 	}
+	w(m.Net != nil)
+	if n := m.Net; n != nil {
+		w(int64(n.Q))
+		w(int64(n.D))
+		w(n.RowStart)
+		w(n.Post)
+		w(n.Wq)
+		w(n.Delay)
+		for _, p := range n.Proc {
+			w(int64(p.Index))
+			w([]int64{int64(p.Pre.Lo), int64(p.Pre.Hi), int64(p.Post.Lo), int64(p.Post.Hi), int64(p.Q), int64(p.DSteps), int64(p.WqConst)})
+			w(p.Gap.T)
+			w([]float32{p.WMean, p.WStd, p.DMean, p.DStd})
+			w([]bool{p.NoAutapses, p.WConst, p.DConst})
+		}
+		for _, port := range []Port{m.Ex, m.In} {
+			w(port.Delta.Scalar)
+			w(port.Delta.Values)
+			hashField(h, port.Decay)
+		}
+	}
 	w(m.Record.Spikes)
 	w(m.Record.Rate)
 	w(int64(m.Record.Every()))
@@ -65,12 +86,16 @@ func writeChunked(h hash.Hash, v any) {
 		writeChunks(h, s)
 	case []uint32:
 		writeChunks(h, s)
+	case []int64:
+		writeChunks(h, s)
+	case []uint16:
+		writeChunks(h, s)
 	default:
 		binary.Write(h, binary.LittleEndian, v)
 	}
 }
 
-func writeChunks[T float32 | int32 | uint32](h hash.Hash, s []T) {
+func writeChunks[T float32 | int32 | uint32 | int64 | uint16](h hash.Hash, s []T) {
 	const chunk = 1 << 16
 	for len(s) > 0 {
 		k := min(len(s), chunk)

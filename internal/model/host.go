@@ -95,7 +95,7 @@ func (h *Host) CheckRestore(s lifgpu.State) error {
 	if h.closed {
 		return lifgpu.ErrClosed
 	}
-	return CheckState(s, h.M.N)
+	return CheckState(s, h.M)
 }
 
 // Restored records that the state of step was restored: the step counter moves there
@@ -127,11 +127,25 @@ func CheckSteps(step int64, steps int) error {
 	return nil
 }
 
-// CheckState returns an error if s does not fit a population of n neurons.
-func CheckState(s lifgpu.State, n int) error {
+// CheckState returns an error if s does not fit a population of m.
+func CheckState(s lifgpu.State, m *Model) error {
+	n := m.N
 	if len(s.U) != n || len(s.Ref) != n || len(s.Counts) != n {
 		return &lifgpu.FieldError{Field: "state", Value: fmt.Sprintf("%d u, %d ref, %d counts", len(s.U), len(s.Ref), len(s.Counts)),
 			Rule: fmt.Sprintf("needs %d of each", n), Remedy: "resume with the spec the checkpoint was made with"}
+	}
+	if m.Net == nil {
+		if s.IEx != nil || s.IIn != nil || s.RingEx != nil || s.RingIn != nil {
+			return &lifgpu.FieldError{Field: "state", Value: "synaptic state", Rule: "a population without synapses has none",
+				Remedy: "resume with the spec the checkpoint was made with"}
+		}
+	} else {
+		ring := m.Net.D * n
+		if len(s.IEx) != n || len(s.IIn) != n || len(s.RingEx) != ring || len(s.RingIn) != ring {
+			return &lifgpu.FieldError{Field: "state", Value: fmt.Sprintf("%d i_ex, %d i_in, %d ring_ex, %d ring_in", len(s.IEx), len(s.IIn), len(s.RingEx), len(s.RingIn)),
+				Rule:   fmt.Sprintf("a network of %d neurons with a delay ring of %d slots needs %d currents of each port and %d ring entries", n, m.Net.D, n, ring),
+				Remedy: "resume with the spec the checkpoint was made with"}
+		}
 	}
 	if s.Step < 0 || s.Step > lifgpu.MaxSteps {
 		return &lifgpu.FieldError{Field: "state.step", Value: s.Step, Rule: fmt.Sprintf("must be in 0..%d", lifgpu.MaxSteps)}

@@ -1,10 +1,12 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"sync"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/conn"
 	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
@@ -40,6 +42,18 @@ type Model struct {
 
 	// Notes are the Config's Notes: the subnormal inputs flushed to zero.
 	Notes []string
+
+	// Net is the network's synapses, nil for uncoupled neurons; Ex and In its two
+	// ports (DESIGN.md, "Networks").
+	Net    *conn.Network
+	Ex, In Port
+}
+
+// Port is one synaptic input port: per neuron, Delta (1: a delta current, tau_syn = 0)
+// or the current's decay a step, float32(exp(-dt/tau_syn)).
+type Port struct {
+	Delta Field[int32]
+	Decay Field[float32]
 }
 
 // Entry is a schedule entry in float32: the scheduled current from step Step on.
@@ -98,7 +112,42 @@ func Resolve(cfg lifgpu.Config) (*Model, error) {
 			m.PoissonWeight = to32(po.Weight, n)
 		}
 	}
+	if cfg.HasNetwork() {
+		net, err := conn.Build(cfg, dt, normalTable(), 0)
+		if err != nil {
+			return nil, err
+		}
+		m.Net = net
+		m.Ex = port(cfg.Synapses.TauSynEx, n, dt)
+		m.In = port(cfg.Synapses.TauSynIn, n, dt)
+		if net.Zero > 0 {
+			m.Notes = append(m.Notes, fmt.Sprintf("%d synapses have weights that round to 0 at the resolution 2^-%d nA: they have no effect", net.Zero, net.Q))
+		}
+	}
 	return m, nil
+}
+
+// port resolves a port's time constant: unset or 0 is a delta current.
+func port(tau lifgpu.Values, n int, dt float64) Port {
+	if !tau.IsSet() {
+		return Port{Delta: Field[int32]{Scalar: 1}}
+	}
+	return Port{
+		Delta: mapI32(tau, n, func(t float64) int32 { return b2i(t == 0) }),
+		Decay: map32(tau, n, func(t float64) float64 {
+			if t == 0 {
+				return 0
+			}
+			return math.Exp(-dt / t)
+		}),
+	}
+}
+
+func b2i(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // normalTable is the one Gaussian table every population shares.
