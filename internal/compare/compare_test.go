@@ -17,18 +17,18 @@ type fake struct {
 	steps  int64
 	spiked []int32
 	rec    lifgpu.Recording
-	err    error // returned by Potentials and State
+	err    error        // returned by Potentials and State
 	syn    lifgpu.State // the synaptic part of the state
 }
 
-func (p *fake) Len() int                              { return len(p.u) }
-func (p *fake) StepCount() int64                      { return p.steps }
-func (p *fake) Forward(lifgpu.Values) error           { return errors.ErrUnsupported }
-func (p *fake) Run(int) error                         { return errors.ErrUnsupported }
-func (p *fake) Refractory(dst []int32) error          { copy(dst, p.ref); return nil }
-func (p *fake) Counts(dst []uint32) error             { copy(dst, p.counts); return nil }
-func (p *fake) Spiked() ([]int32, error)              { return slices.Clone(p.spiked), nil }
-func (p *fake) ClearRecording() error                 { return errors.ErrUnsupported }
+func (p *fake) Len() int                     { return len(p.u) }
+func (p *fake) StepCount() int64             { return p.steps }
+func (p *fake) Forward(lifgpu.Values) error  { return errors.ErrUnsupported }
+func (p *fake) Run(int) error                { return errors.ErrUnsupported }
+func (p *fake) Refractory(dst []int32) error { copy(dst, p.ref); return nil }
+func (p *fake) Counts(dst []uint32) error    { copy(dst, p.counts); return nil }
+func (p *fake) Spiked() ([]int32, error)     { return slices.Clone(p.spiked), nil }
+func (p *fake) ClearRecording() error        { return errors.ErrUnsupported }
 func (p *fake) State() (lifgpu.State, error) {
 	if p.err != nil {
 		return lifgpu.State{}, p.err
