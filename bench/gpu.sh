@@ -373,7 +373,9 @@ INPUT_SIZES=${INPUT_SIZES:-16777216,268435456}
 SPIKE_SIZES=${SPIKE_SIZES:-1048576,16777216}
 STEPS=${STEPS:-1000}
 step_bench() {
-  lifbench "$OUT/bench.txt" "$1" -n "$SIZES" -steps "$STEPS" -modes run,forward -reps 3 \
+  # The peers get at most 70 s (torch.compile for three sizes can take longer): the
+  # project's rows must fit in the step's budget after them.
+  lifbench "$OUT/bench.txt" "$1" -n "$SIZES" -steps "$STEPS" -modes run,forward -reps 3 -peers-timeout 70s \
     -json "$OUT/bench.json" -plot "$OUT/bench.png"
   # The peers' state in a few words: measured, or why not.
   local peers

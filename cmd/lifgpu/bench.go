@@ -29,6 +29,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	jsonOut := fs.String("json", "", "write the rows as a JSON array to this file")
 	plotOut := fs.String("plot", "", "write a PNG of throughput against N to this file")
 	noBase := fs.Bool("no-baseline", false, "skip the baselines (the C reference, the GPU peers)")
+	peersTimeout := fs.Duration("peers-timeout", 0, "stop the GPU peers script after this long (0: no limit); the rows it printed count")
 	baseDir := fs.String("baselines", "", "folder with "+bench.CRefFile+" and "+bench.PeersFile+" to run instead of the built-in baselines (default: $"+bench.BaselinesEnv+")")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -140,7 +141,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	}
 
 	if !*noBase && contains(backs, "gpu") {
-		prow, _, err := bench.RunPeers(dir, sizes)
+		prow, _, err := bench.RunPeers(dir, sizes, *peersTimeout)
 		if err != nil {
 			prow = []bench.Row{bench.Skip("cuda", err), bench.Skip("torch", err)}
 		}
