@@ -27,6 +27,14 @@ func (p planted) Potentials(dst []float32) error {
 	return err
 }
 
+func (p planted) State() (lifgpu.State, error) {
+	st, err := p.Population.State()
+	if err == nil && p.u >= 0 {
+		st.U[p.u] = math.Float32frombits(math.Float32bits(st.U[p.u]) ^ 1)
+	}
+	return st, err
+}
+
 func (p planted) Recording() (*lifgpu.Recording, error) {
 	r, err := p.Population.Recording()
 	if err == nil && p.k >= 0 && p.k < len(r.SpikeIDs) {
