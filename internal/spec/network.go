@@ -112,7 +112,7 @@ type Projection struct {
 	Weight     Dist     `toml:"weight" json:"weight,omitzero"`
 	Delay      Dist     `toml:"delay" json:"delay,omitzero"`
 	Procedural bool     `toml:"procedural" json:"procedural,omitempty"`
-	Multapses  *bool    `toml:"multapses" json:"multapses,omitempty"` // in_degree only; default true
+	Multapses  *bool    `toml:"multapses" json:"multapses,omitempty"` // in_degree only (p makes none); default true
 	Autapses   *bool    `toml:"autapses" json:"autapses,omitempty"`   // default true
 }
 
@@ -319,8 +319,6 @@ func (s *Spec) projection(k int, p Projection, dt float64) (lifgpu.Projection, e
 		return out, bad("p", *p.P, "must be a probability in (0, 1] (p = 0 makes no synapse: leave the projection out)", "")
 	case p.InDegree != nil && *p.InDegree < 1:
 		return out, bad("in_degree", *p.InDegree, "must be >= 1 (0 makes no synapse: leave the projection out)", "")
-	case p.P != nil && p.Multapses != nil:
-		return out, bad("multapses", *p.Multapses, "applies to in_degree only: pairwise Bernoulli (p) makes at most one synapse a pair", "leave multapses out")
 	}
 	if p.P != nil {
 		out.P = *p.P

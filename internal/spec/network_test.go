@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -199,7 +201,6 @@ func TestNetworkErrors(t *testing.T) {
 			[]string{"projection[0] (EE).in_degree = 80", "79 distinct pre neurons"}},
 		{"procedural in_degree", gen + "in_degree = 8\nprocedural = true\nweight = 1.0\ndelay = 1.0\n", nil,
 			[]string{"projection[0] (EE).procedural = true", "takes p, not in_degree"}},
-		{"multapses with p", rule + "multapses = false\n", nil, []string{"projection[0] (EE).multapses = false", "in_degree only"}},
 		{"unknown key", rule + "weigth = 2.0\n", nil, []string{`unknown key "projection.weigth" in projection[0]`, "in [[projection]]"}},
 		{"unknown key, second projection", rule + "[[projection]]\npre = \"I\"\nprob = 0.1\n", nil, []string{`unknown key "projection.prob" in projection[1]`}},
 		{"unknown key in weight", gen + "p = 0.1\nweight = { mean = 1.0, sd = 0.1 }\ndelay = 1.0\n", nil, []string{"projection.weight", `unknown key "sd"`}},
@@ -277,5 +278,31 @@ func TestNetworkExample(t *testing.T) {
 	}
 	if len(cfg.Groups) != 2 || cfg.Groups[0].Name != "E" || len(cfg.Projections) != 2 || cfg.Projections[1].PreRange != (lifgpu.Range{Lo: 3200, Hi: 4000}) {
 		t.Errorf("groups %+v, projections %+v", cfg.Groups, cfg.Projections)
+	}
+}
+
+// TestReadmeNetworkKeys: the README's block of network keys is a valid spec (with
+// n = 4000 and a conn.npz beside it), so that it cannot drift from the parser.
+func TestReadmeNetworkKeys(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```toml\n(\\[groups\\].*?)```").FindSubmatch(b)
+	if m == nil {
+		t.Fatal("README.md has no ```toml block that starts with [groups]")
+	}
+	dir := t.TempDir()
+	writeConn(t, dir, goodConn()...)
+	s, err := spec.Parse("README.md", append([]byte("n = 4000\n"), m[1]...), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := s.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Projections) != 2 || cfg.Projections[1].P != 0.02 || cfg.Groups[1].Name != "I" {
+		t.Errorf("README's block resolved to %+v, %+v", cfg.Groups, cfg.Projections)
 	}
 }
