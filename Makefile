@@ -40,10 +40,18 @@ gpu-selftest:
 
 # The fuzzers of the spec parser and the .npy reader, from their seed corpora in
 # testdata/fuzz (a short run in CI; longer by hand: make fuzz FUZZTIME=10m).
+# FUZZMIN caps the time a worker spends minimizing each input that finds new coverage.
+# Go's default is 60 s, and the minimizer's pass over every pair of cut points is
+# quadratic in the input's length: on the spec fuzzer's seeds (example.toml and
+# network.toml, 1-2 KB, tens of microseconds an execution) one minimization takes the
+# whole minute, and a 10 s run showed "0 execs/sec" after its first 3 s while both
+# workers minimized (SIGQUIT to a worker: "hung ... while minimizing"). No input hung
+# the parser: with the cap, 60 s ran 1.5 million inputs without a stall.
 FUZZTIME ?= 1m
+FUZZMIN  ?= 1s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/spec
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/npy
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) ./internal/spec
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) ./internal/npy
 
 # Workload W1 (bench/doc.go): the Go benchmarks, then the C reference
 # (bench/baseline/cpu_ref.c) beside them on the same machine, and their ratio.
