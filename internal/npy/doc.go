@@ -27,7 +27,13 @@
 // parser of the Python literal dict. The sizes in it are checked against the
 // file size before memory is allocated (for a stream of unknown length,
 // memory grows only as data arrives), so malformed or hostile files give an
-// error, never a panic or a huge allocation.
+// error, never a panic or a huge allocation. [ReadNPZ] verifies every entry's
+// CRC-32 (a bit flipped on disk is an error, not another number) and checks
+// the sizes the archive's directory declares against the file before reading
+// any entry, so a zip bomb is refused from its directory; [ReadNPZHeaders]
+// gives the shapes, types and sizes alone, for a caller to check before it
+// reads. A path that is not a regular file (a named pipe, a device, a folder)
+// is refused before it is opened: reading it could block forever.
 //
 //	a, err := npy.ReadFile(filepath.Join(dir, "tau_m.npy"))
 //	if err != nil {

@@ -36,6 +36,12 @@ var (
 	dtUint8   = dtype{"|u1", 'u', 1}
 )
 
+// name is the type's name in Go and NumPy: float32, int64, uint8, ...
+func (d dtype) name() string {
+	kinds := map[byte]string{'f': "float", 'i': "int", 'u': "uint"}
+	return fmt.Sprintf("%s%d", kinds[d.kind], 8*d.size)
+}
+
 // supportedDescrs lists the dtypes for error messages.
 const supportedDescrs = "'<f4', '<f8', '<i4', '<u4', '<i8', '|u1'"
 

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"unsafe"
+
+	"github.com/lifgpu/lifgpu/internal/regular"
 )
 
 // maxHeaderLen bounds the header dict that Read accepts. NumPy's own
@@ -25,8 +26,10 @@ const firstChunk = 16 << 20
 
 // ReadFile reads the .npy file at path. The sizes in its header are checked
 // against the size of the file before any memory is allocated for the data.
+// A path that is not a regular file (a named pipe, a device, a folder) is refused
+// before it is opened, since reading it could block forever.
 func ReadFile(path string) (Array, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return Array{}, fmt.Errorf("npy: %w", err)
 	}
@@ -35,11 +38,7 @@ func ReadFile(path string) (Array, error) {
 	if err != nil {
 		return Array{}, fmt.Errorf("npy: %w", err)
 	}
-	avail := int64(-1)
-	if st.Mode().IsRegular() {
-		avail = st.Size()
-	}
-	return read(f, path, avail)
+	return read(f, path, st.Size())
 }
 
 // Read reads one .npy array from r. It stops after the data, so r may hold
@@ -77,33 +76,40 @@ func read(r io.Reader, name string, avail int64) (Array, error) {
 	if err != nil {
 		return Array{}, err
 	}
+	return readBody(r, name, ah, avail >= 0)
+}
+
+// readBody reads the data that header ah describes from r. known: r was checked to hold
+// it, so its memory is allocated at once; otherwise memory grows as data arrives.
+func readBody(r io.Reader, name string, ah arrayHeader, known bool) (Array, error) {
 	h, dt, big, n, nbytes := ah.h, ah.dt, ah.big, ah.n, ah.nbytes
 	a := Array{Shape: h.shape}
 	var raw []byte
+	var err error
 	switch dt {
 	case dtFloat32:
 		var s []float32
-		s, raw, err = readData[float32](r, n, avail >= 0)
+		s, raw, err = readData[float32](r, n, known)
 		a.Data = s
 	case dtFloat64:
 		var s []float64
-		s, raw, err = readData[float64](r, n, avail >= 0)
+		s, raw, err = readData[float64](r, n, known)
 		a.Data = s
 	case dtInt32:
 		var s []int32
-		s, raw, err = readData[int32](r, n, avail >= 0)
+		s, raw, err = readData[int32](r, n, known)
 		a.Data = s
 	case dtUint32:
 		var s []uint32
-		s, raw, err = readData[uint32](r, n, avail >= 0)
+		s, raw, err = readData[uint32](r, n, known)
 		a.Data = s
 	case dtInt64:
 		var s []int64
-		s, raw, err = readData[int64](r, n, avail >= 0)
+		s, raw, err = readData[int64](r, n, known)
 		a.Data = s
 	case dtUint8:
 		var s []uint8
-		s, raw, err = readData[uint8](r, n, avail >= 0)
+		s, raw, err = readData[uint8](r, n, known)
 		a.Data = s
 	}
 	if err != nil {
