@@ -189,8 +189,9 @@ func (p Projection) validate(k, n int, dt float64) error {
 		return bad("p", 0, "a generated projection needs a rule: p (pairwise Bernoulli) or in_degree", "")
 	case p.P != 0 && (math.IsNaN(p.P) || p.P < 0 || p.P > 1):
 		return bad("p", p.P, "must be a probability in [0, 1]", "")
-	case p.InDegree < 0:
-		return bad("in_degree", p.InDegree, "must be >= 1", "")
+	case p.InDegree < 0 || p.InDegree > MaxN:
+		// Bounded as a neuron count: in_degree*|post| synapses must fit in an int64.
+		return bad("in_degree", p.InDegree, fmt.Sprintf("must be in 1..%d", MaxN), "")
 	case p.InDegree > 0 && p.Procedural:
 		return bad("procedural", true, "procedural connectivity draws a spike's targets from its pre neuron's row: it takes p, not in_degree",
 			"use p, or procedural = false")

@@ -27,6 +27,14 @@ const (
 	DefaultTRef   = 5.0
 )
 
+// minDt and maxDt bound dt so that every time (step*dt ms, step <= MaxSteps) and every
+// rate (a spike a step is 1000/dt Hz) of the results is a finite float64, as run.json
+// needs: round numbers inside the limits (1000/MaxFloat64 and MaxFloat64/MaxSteps).
+const (
+	minDt = 1e-300
+	maxDt = 1e298
+)
+
 // MaxSteps bounds a population's step counter: steps are stored as int32 in the spike
 // list and on the device.
 const MaxSteps = math.MaxInt32
@@ -68,6 +76,10 @@ func (p Params) WithDefaults() Params {
 func (p Params) validate(n int) error {
 	if math.IsNaN(p.Dt) || math.IsInf(p.Dt, 0) || p.Dt <= 0 {
 		return &FieldError{Field: "dt", Value: p.Dt, Rule: "must be a finite number > 0 (ms)", Remedy: "use e.g. dt = 0.1"}
+	}
+	if p.Dt < minDt || p.Dt > maxDt {
+		return &FieldError{Field: "dt", Value: p.Dt, Rule: fmt.Sprintf("must be in [%g, %g] ms: beyond, the times (step*dt, up to %d steps) or the rates (1/dt) of the results overflow a float64", minDt, maxDt, MaxSteps),
+			Remedy: "use e.g. dt = 0.1"}
 	}
 	if p.Method != Euler && p.Method != Exact {
 		return &FieldError{Field: "method", Value: fmt.Sprintf("%q", p.Method), Rule: `must be "euler" or "exact"`}

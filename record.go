@@ -15,8 +15,10 @@ type Record struct {
 }
 
 func (r Record) validate(n int) error {
-	if r.TraceEvery < 0 {
-		return &FieldError{Field: "record.trace_every", Value: r.TraceEvery, Rule: "must be >= 1 (0 means every step)"}
+	if r.TraceEvery < 0 || r.TraceEvery > MaxSteps {
+		// Bounded by the step counter: rows*every and the steps of a trace row must fit
+		// in the integers that hold them (near 2^63 they wrapped).
+		return &FieldError{Field: "record.trace_every", Value: r.TraceEvery, Rule: fmt.Sprintf("must be in 0..%d steps (0 means every step)", MaxSteps)}
 	}
 	seen := make(map[int]bool, len(r.Traces))
 	for k, id := range r.Traces {

@@ -2,10 +2,10 @@ package batch
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/regular"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
@@ -26,7 +26,7 @@ type Recipe struct {
 
 // FromFile makes a recipe from a spec file.
 func FromFile(path string) (Recipe, error) {
-	text, err := os.ReadFile(path)
+	text, err := regular.ReadFile(path)
 	if err != nil {
 		return Recipe{}, err
 	}

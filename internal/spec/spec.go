@@ -54,7 +54,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -63,6 +62,7 @@ import (
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/npy"
+	"github.com/lifgpu/lifgpu/internal/regular"
 )
 
 // Spec is a run specification. Zero fields take the defaults of lifgpu.
@@ -224,6 +224,18 @@ func Parse(name string, text []byte, dir string) (*Spec, error) {
 		}
 		return nil, fmt.Errorf("%s: unknown key %q%s (known %s)", name, k.String(), where, knownKeys(k))
 	}
+	if md.IsDefined("seed") {
+		// TOML integers are int64, and the decoder wraps a negative one into the uint64
+		// seed (-1 became 2^64-1); -seed refuses it. One rule for both: 0..2^64-1.
+		var raw struct {
+			Seed any `toml:"seed"`
+		}
+		if _, err := toml.NewDecoder(bytes.NewReader(text)).Decode(&raw); err == nil {
+			if v, ok := raw.Seed.(int64); ok && v < 0 {
+				return nil, fmt.Errorf("%s: %w", name, &lifgpu.FieldError{Field: "seed", Value: v, Rule: "must be in 0..18446744073709551615", Remedy: "a seed is a non-negative integer"})
+			}
+		}
+	}
 	s.Groups.order(md)
 	s.Dir = dir
 	return &s, nil
@@ -267,7 +279,7 @@ func projectionOf(md toml.MetaData, k toml.Key) int {
 
 // Load reads a spec file.
 func Load(path string) (*Spec, error) {
-	text, err := os.ReadFile(path)
+	text, err := regular.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -283,8 +295,8 @@ func (s *Spec) Check() error {
 	if s.Steps < 0 || s.Steps > lifgpu.MaxSteps {
 		return &lifgpu.FieldError{Field: "steps", Value: s.Steps, Rule: fmt.Sprintf("must be in 0..%d", lifgpu.MaxSteps)}
 	}
-	if s.CheckpointEvery < 0 {
-		return &lifgpu.FieldError{Field: "checkpoint_every", Value: s.CheckpointEvery, Rule: "must be >= 0 steps (0: no periodic checkpoints)"}
+	if s.CheckpointEvery < 0 || s.CheckpointEvery > lifgpu.MaxSteps {
+		return &lifgpu.FieldError{Field: "checkpoint_every", Value: s.CheckpointEvery, Rule: fmt.Sprintf("must be in 0..%d steps (0: no periodic checkpoints)", lifgpu.MaxSteps)}
 	}
 	if !slices.Contains([]string{"", "auto", "cpu", "gpu"}, s.Backend) {
 		return &lifgpu.FieldError{Field: "backend", Value: fmt.Sprintf("%q", s.Backend), Rule: `must be "auto", "cpu" or "gpu"`}
@@ -376,13 +388,19 @@ func (s *Spec) values(name string, v Value) (lifgpu.Values, error) {
 		if err != nil {
 			return lifgpu.Values{}, fmt.Errorf("%s: %w", name, err)
 		}
+		// One value a neuron, shape (n,): a (5, 2) array for n = 10 is not flattened.
+		if len(a.Shape) != 1 || a.Shape[0] != s.N {
+			n := 1
+			for _, d := range a.Shape {
+				n *= d
+			}
+			return lifgpu.Values{}, &lifgpu.FieldError{Field: name, Value: path,
+				Rule:   fmt.Sprintf("holds %d values of shape %s, want one per neuron: shape (%d,)", n, shape(a.Shape), s.N),
+				Remedy: "save a one-dimensional array, e.g. numpy.save(path, a.reshape(-1)) if the order is right"}
+		}
 		x, err := a.Float64s()
 		if err != nil {
 			return lifgpu.Values{}, fmt.Errorf("%s: %s: %w", name, path, err)
-		}
-		if len(x) != s.N {
-			return lifgpu.Values{}, &lifgpu.FieldError{Field: name, Value: path,
-				Rule: fmt.Sprintf("holds %d values (shape %v), want one per neuron (n = %d)", len(x), a.Shape, s.N)}
 		}
 		if f, ok := a.Data.([]float32); ok {
 			return lifgpu.Float32s(f), nil
@@ -401,6 +419,18 @@ func (s *Spec) values(name string, v Value) (lifgpu.Values, error) {
 		return lifgpu.Float64s(v.Array), nil
 	}
 	return lifgpu.Scalar(v.Number), nil
+}
+
+// shape formats an array's shape as NumPy does: (), (3,), (5, 2).
+func shape(dims []int) string {
+	parts := make([]string, len(dims))
+	for k, d := range dims {
+		parts[k] = fmt.Sprint(d)
+	}
+	if len(dims) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // Default is the built-in spec that `lifgpu run` uses without -config: 100,000 neurons

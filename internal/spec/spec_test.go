@@ -40,6 +40,12 @@ func TestErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "broken.npy"), []byte("\x93NUMPY\x01\x00garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := npy.WriteNPY(filepath.Join(dir, "five-by-two.npy"), npy.Array{Data: make([]float64, 10), Shape: []int{5, 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := npy.WriteNPY(filepath.Join(dir, "scalar.npy"), npy.Array{Data: []float64{1}, Shape: []int{}}); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct{ name, text, says string }{
 		{"unknown top", "n = 3\nsteps = 1\nstep = 4\n", `unknown key "step"`},
 		{"unknown neuron", "n = 3\n[neuron]\ntau = 1\n", `unknown key "neuron.tau"`},
@@ -52,6 +58,15 @@ func TestErrors(t *testing.T) {
 		{"missing npy", "n = 3\n[neuron]\ntau_m = \"nope.npy\"\n", "nope.npy"},
 		{"broken npy", "n = 3\n[neuron]\ntau_m = \"broken.npy\"\n", "broken.npy"},
 		{"npy length", "n = 4\n[input]\nbias = \"three.npy\"\n", "holds 3 values"},
+		{"npy shape", "n = 10\n[input]\nbias = \"five-by-two.npy\"\n", "holds 10 values of shape (5, 2), want one per neuron: shape (10,)"},
+		{"npy scalar", "n = 1\n[input]\nbias = \"scalar.npy\"\n", "shape (), want one per neuron: shape (1,)"},
+		{"npy folder", "n = 3\n[input]\nbias = \".\"\n", "is a folder, not a regular file"},
+		{"seed negative", "n = 3\nseed = -1\n", "seed = -1: must be in 0..18446744073709551615"},
+		{"checkpoint_every huge", "n = 3\ncheckpoint_every = 9223372036854775807\n", "checkpoint_every = 9223372036854775807: must be in 0..2147483647"},
+		{"trace_every huge", "n = 3\n[record]\ntraces = [0]\ntrace_every = 9223372036854775807\n", "record.trace_every = 9223372036854775807: must be in 0..2147483647"},
+		{"dt tiny", "n = 3\ndt = 1e-306\n[neuron]\nt_ref = 0.0\n", "dt = 1e-306: must be in [1e-300, 1e+298] ms"},
+		{"dt huge", "n = 3\ndt = 1e300\nmethod = \"exact\"\n[neuron]\nt_ref = 0.0\n", "dt = 1e+300: must be in [1e-300, 1e+298] ms"},
+		{"in_degree huge", "n = 3\n[[projection]]\npre = [0, 3]\npost = [0, 3]\nin_degree = 9223372036854775807\nweight = 0.1\ndelay = 1.0\n", "in_degree = 9223372036854775807: must be in 1..2147483647"},
 		{"schedule length", "n = 3\n[input]\nschedule = [{step = 0, value = [1.0]}]\n", "input.schedule[0].value"},
 		{"schedule key", "n = 3\n[input]\nschedule = [{at = 0, value = 1.0}]\n", `unknown key "input.schedule.at"`},
 		{"backend", "n = 3\nbackend = \"tpu\"\n", "backend"},
