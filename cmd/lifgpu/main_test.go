@@ -163,6 +163,9 @@ func TestRunBadFlags(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "a")); err == nil {
 		t.Error("a refused run made its output folder")
 	}
+	if code, _, errs := run(t, "run", "-o", "", "-n", "10", "-steps", "5"); code != 1 || !strings.Contains(errs, `-o "": name the output folder`) {
+		t.Errorf(`-o "": exit %d, %s`, code, errs)
+	}
 }
 
 // TestBench runs lifgpu bench small, with the C reference beside it when gcc is here,
@@ -339,5 +342,28 @@ func TestRunNetwork(t *testing.T) {
 	}
 	if err := json.Unmarshal(b, &info); err != nil || info.Network.Q != 15 || info.Network.D != 2 || info.Network.Synapses != 320518 {
 		t.Errorf("run.json network %+v (%v)", info.Network, err)
+	}
+}
+
+// TestForceHere: `lifgpu run -o . -f` twice in a folder that holds a user's notes, one
+// of them in a parts folder: the notes stay (-f used to remove parts/ whole), and the
+// second run replaces the first's files.
+func TestForceHere(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.Mkdir("parts", 0o755)
+	os.WriteFile(filepath.Join("parts", "notes.tex"), []byte("x"), 0o644)
+	os.WriteFile("paper.tex", []byte("y"), 0o644)
+	for _, n := range []string{"300", "200"} {
+		if code, _, errs := run(t, "run", "-o", ".", "-f", "-n", n, "-steps", "40", "-backend", "cpu"); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	}
+	for name, text := range map[string]string{"parts/notes.tex": "x", "paper.tex": "y"} {
+		if b, err := os.ReadFile(name); err != nil || string(b) != text {
+			t.Errorf("%s: %q, %v", name, b, err)
+		}
+	}
+	if got := readNPZ[uint32](t, "spikes.npz", "count"); len(got) != 200 {
+		t.Errorf("spikes.npz holds %d counts, want the second run's 200", len(got))
 	}
 }

@@ -100,6 +100,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "lifgpu run: unexpected argument %q (the spec goes after -config)\n", fs.Arg(0))
 		return errUsage
 	}
+	if f.out == "" && f.resume == "" {
+		return errors.New(`-o "": name the output folder (the default is lifgpu-out)`)
+	}
 	logger, err := newLogger(f.log, stderr)
 	if err != nil {
 		return err

@@ -4,7 +4,9 @@
 //
 // # The output folder
 //
-//	job.json                    how to remake the spec (written first; -resume reads it)
+//	.lifgpu.lock                locked (flock) while a run uses the folder
+//	job.json                    how to remake the spec (written first; -resume reads it),
+//	                            and the list of the files the run writes
 //	checkpoint.npz              u, ref, counts, step, parts, model hash (at each checkpoint);
 //	                            a network's i_ex, i_in, ring_ex and ring_in (D, n) too
 //	parts/spikes-000001.npz     the recordings between two checkpoints: t, i
@@ -17,6 +19,19 @@
 // resume from the last checkpoint gives the same bits as a run never interrupted. When
 // the run completes, the parts are joined into the final files, and the checkpoint and
 // parts are removed.
+//
+// # One run per folder, and only its own files
+//
+// A run holds an advisory lock on .lifgpu.lock for as long as it runs, taken before it
+// writes anything; the operating system drops it when the process dies, so a killed
+// run's folder resumes at once. A new folder is made with mkdir, which is atomic: of two
+// runs started together into one new folder, one makes it and runs, the other is
+// refused (ExistsError, or BusyError while the first holds the lock). A run with Force
+// into an existing folder, or a resume, that finds the lock held is refused with a
+// BusyError naming the holder's process. job.json lists the files the run writes (parts
+// as parts/KIND-NNNNNN.npz): Force removes an earlier run's files by that list and
+// refuses (ForeignError) to replace a file that no run listed; a user's files in the
+// folder, or in its parts folder, are never removed.
 //
 // # Networks
 //

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/gpu"
 	"github.com/lifgpu/lifgpu/internal/model"
+	"github.com/lifgpu/lifgpu/internal/regular"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
@@ -84,6 +86,27 @@ type jobFile struct {
 	Hash    string `json:"model_hash"`
 	Plot    bool   `json:"plot"`
 	Created string `json:"created"`
+	// Files is the manifest: every file the run writes in its folder, relative to it
+	// (parts as parts/KIND-NNNNNN.npz). A later run with -f removes these and nothing
+	// else; a job.json without it (an older lifgpu's) counts as listing every name
+	// lifgpu uses.
+	Files []string `json:"files"`
+}
+
+// readJob reads the job.json of dir.
+func readJob(dir string) (*jobFile, error) {
+	b, err := regular.ReadFile(filepath.Join(dir, jobName))
+	if err != nil {
+		return nil, err
+	}
+	var jf jobFile
+	if err := json.Unmarshal(b, &jf); err != nil {
+		return nil, err
+	}
+	if jf.Version == "" {
+		return nil, errors.New("no lifgpu_version")
+	}
+	return &jf, nil
 }
 
 // finalFiles are the files a finished run writes besides run.json.
@@ -95,8 +118,9 @@ const (
 	partsDir       = "parts"
 )
 
-// Start runs a job from step 0.
-func Start(ctx context.Context, j Job) (*Result, error) {
+// Start runs a job from step 0. The output folder is made (or, with Force, taken
+// over) and locked before anything is written; see folder.go.
+func Start(ctx context.Context, j Job) (res *Result, err error) {
 	if j.Backend != "" {
 		j.Recipe.Backend = j.Backend
 	}
@@ -104,12 +128,30 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	out, err := claim(j.Dir, j.Force)
+	if err != nil {
+		return nil, err
+	}
+	started := false // job.json is written: the folder is the run's from then on
+	defer func() {
+		if started {
+			out.release()
+		} else {
+			out.abandon()
+		}
+	}()
 	m, opts, err := j.prepare(s, cfg)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOut(j.Dir, j.Force); err != nil {
-		return nil, err
+	files := manifest(m, s.Record.State, j.Plot)
+	if !out.created {
+		// A folder reused with -f may hold an earlier run's files: none may be taken for
+		// this run's (a resume would see run.json and think the run complete), and no
+		// file that lifgpu did not write is touched.
+		if err := out.takeOver(files); err != nil {
+			return nil, err
+		}
 	}
 	hash, net := m.Hash(), Network(m, cfg)
 	dropSynapses(m)
@@ -120,29 +162,17 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 		return nil, err
 	}
 	defer pop.Close()
-	if err := os.MkdirAll(j.Dir, 0o755); err != nil {
-		return nil, err
-	}
 	jf := jobFile{Version: lifgpu.Version, Recipe: j.Recipe, Hash: hex.EncodeToString(hash[:]), Plot: j.Plot,
-		Created: time.Now().UTC().Format(time.RFC3339)}
+		Created: time.Now().UTC().Format(time.RFC3339), Files: files}
 	b, err := json.MarshalIndent(jf, "", "  ")
 	if err != nil {
-		return nil, err
-	}
-	// A folder reused with -f may hold an earlier run's files: none may be taken for
-	// this run's (a resume would see run.json and think the run complete).
-	for _, name := range append([]string{checkpointName, "run.json"}, finalFiles...) {
-		if err := os.Remove(filepath.Join(j.Dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, err
-		}
-	}
-	if err := os.RemoveAll(filepath.Join(j.Dir, partsDir)); err != nil {
 		return nil, err
 	}
 	if err := WriteFileAtomic(filepath.Join(j.Dir, jobName), append(b, '\n')); err != nil {
 		return nil, err
 	}
-	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net}
+	started = true
+	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, files: files}
 	return r.run(ctx)
 }
 
@@ -192,17 +222,23 @@ type Override struct {
 }
 
 // Resume continues the job in dir from its last checkpoint (from step 0 when it has
-// none), on the backend and device it ran on unless over says otherwise.
+// none), on the backend and device it ran on unless over says otherwise. It holds the
+// folder's lock while it runs: a folder another run is using is refused.
 func Resume(ctx context.Context, dir string, over Override, f Factory, logger *slog.Logger, progress func(done, total int64, el time.Duration)) (*Result, error) {
-	b, err := os.ReadFile(filepath.Join(dir, jobName))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+	// job.json first, so that no lock file is made in a folder that is not a run's.
+	if _, err := regular.Check(filepath.Join(dir, jobName)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s has no %s: it is not the output folder of a lifgpu run", dir, jobName)
 		}
 		return nil, err
 	}
-	var jf jobFile
-	if err := json.Unmarshal(b, &jf); err != nil {
+	out, err := hold(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer out.release()
+	jf, err := readJob(dir)
+	if err != nil {
 		return nil, fmt.Errorf("%s is damaged (%v): the run cannot be remade from it; rerun the spec into a new folder", filepath.Join(dir, jobName), err)
 	}
 	j := Job{Recipe: jf.Recipe, Dir: dir, Plot: jf.Plot, New: f, Logger: logger, Progress: progress}
@@ -212,10 +248,14 @@ func Resume(ctx context.Context, dir string, over Override, f Factory, logger *s
 	if over.Device != nil {
 		j.Recipe.Device = over.Device
 	}
-	return resume(ctx, j, jf.Hash)
+	files := jf.Files
+	if files == nil {
+		files = anyManifest()
+	}
+	return resume(ctx, j, jf.Hash, files)
 }
 
-func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
+func resume(ctx context.Context, j Job, wantHash string, files []string) (*Result, error) {
 	s, cfg, err := j.Recipe.Spec()
 	if err != nil {
 		return nil, fmt.Errorf("remaking the spec of %s: %w", j.Dir, err)
@@ -232,8 +272,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if _, err := os.Stat(filepath.Join(j.Dir, "run.json")); err == nil {
 		// run.json is written last, when every final file is complete: only the removal
 		// of the checkpoint and the parts may have been cut short.
-		os.Remove(filepath.Join(j.Dir, checkpointName))
-		os.RemoveAll(filepath.Join(j.Dir, partsDir))
+		removeOwned(j.Dir, files, isTransient)
 		return nil, fmt.Errorf("the run in %s is complete (run.json exists): nothing to resume", j.Dir)
 	}
 	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m)
@@ -245,7 +284,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	case ck.hash != hash:
 		return nil, fmt.Errorf("%s was made by another model (hash %x, the job's is %x): rerun instead of resuming", filepath.Join(j.Dir, checkpointName), ck.hash[:6], hash[:6])
 	}
-	if err := cleanParts(j.Dir, ck.parts); err != nil {
+	if err := cleanParts(j.Dir, files, ck.parts); err != nil {
 		return nil, err
 	}
 	pop, err := j.newPopulation(opts, cfg)
@@ -258,7 +297,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 			return nil, err
 		}
 	}
-	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, parts: ck.parts, resumedFrom: ck.state.Step}
+	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, files: files, parts: ck.parts, resumedFrom: ck.state.Step}
 	j.log().Info("resume", "dir", j.Dir, "step", ck.state.Step, "parts", ck.parts, "backend", pop.Backend())
 	return r.run(ctx)
 }
@@ -285,45 +324,22 @@ func (j Job) log() *slog.Logger {
 	return j.Logger
 }
 
-// checkOut refuses an existing output folder without force.
-func checkOut(dir string, force bool) error {
-	st, err := os.Stat(dir)
-	switch {
-	case err == nil && !st.IsDir():
-		return &ExistsError{Dir: dir, NotDir: true}
-	case err == nil && !force:
-		return &ExistsError{Dir: dir}
-	case err != nil && !errors.Is(err, os.ErrNotExist):
-		return err
-	}
-	return nil
+// isTransient reports whether name is one of what a run keeps only while it runs: the
+// checkpoint, the parts, and temporary files.
+func isTransient(name string) bool {
+	base := name[strings.LastIndexByte(name, '/')+1:]
+	return name == checkpointName || strings.HasPrefix(name, partsDir+"/") || strings.HasPrefix(base, ".") && strings.Contains(base, ".tmp")
 }
 
-// cleanParts removes parts numbered above keep (written after the last checkpoint)
-// and temporary files a killed run left.
-func cleanParts(dir string, keep int) error {
-	for _, d := range []string{dir, filepath.Join(dir, partsDir)} {
-		ents, err := os.ReadDir(d)
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			return err
+// cleanParts removes the parts numbered above keep (written after the last
+// checkpoint) and the temporary files a killed run left: of the run's own files only.
+func cleanParts(dir string, files []string, keep int) error {
+	return removeOwned(dir, files, func(name string) bool {
+		base := name[strings.LastIndexByte(name, '/')+1:]
+		if strings.HasPrefix(base, ".") {
+			return strings.Contains(base, ".tmp")
 		}
-		for _, e := range ents {
-			name := e.Name()
-			if strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp") {
-				os.Remove(filepath.Join(d, name))
-				continue
-			}
-			if d != dir {
-				if k, ok := partIndex(name); ok && k > keep {
-					if err := os.Remove(filepath.Join(d, name)); err != nil {
-						return err
-					}
-				}
-			}
-		}
-	}
-	return nil
+		k, ok := partIndex(base)
+		return strings.HasPrefix(name, partsDir+"/") && ok && k > keep
+	})
 }

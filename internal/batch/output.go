@@ -112,10 +112,9 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 	if err := r.writeRunJSON(res); err != nil {
 		return nil, err
 	}
-	if err := os.Remove(filepath.Join(dir, checkpointName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	return res, os.RemoveAll(filepath.Join(dir, partsDir))
+	// The checkpoint and the parts go, and only they: a user's own files in the folder
+	// (parts/notes.tex) stay.
+	return res, removeOwned(dir, r.files, isTransient)
 }
 
 // partsArray is array name of the parts of kind as one array to write a part at a

@@ -17,6 +17,7 @@ type runner struct {
 	hash        [32]byte
 	pop         lifgpu.Population
 	net         *NetworkInfo // nil without a network
+	files       []string     // the manifest: what the run writes in its folder
 	parts       int          // parts written (and named by the last checkpoint)
 	checkpoint  int64        // step of the last checkpoint on disk
 	resumedFrom int64
