@@ -38,20 +38,23 @@ test:
 gpu-selftest:
 	GO=$(GO) bash bench/gpu.sh selftest
 
-# The fuzzers of the spec parser and the .npy reader, from their seed corpora in
-# testdata/fuzz (a short run in CI; longer by hand: make fuzz FUZZTIME=10m).
-# FUZZMIN caps the time a worker spends minimizing each input that finds new coverage.
-# Go's default is 60 s, and the minimizer's pass over every pair of cut points is
-# quadratic in the input's length: on the spec fuzzer's seeds (example.toml and
-# network.toml, 1-2 KB, tens of microseconds an execution) one minimization takes the
-# whole minute, and a 10 s run showed "0 execs/sec" after its first 3 s while both
-# workers minimized (SIGQUIT to a worker: "hung ... while minimizing"). No input hung
-# the parser: with the cap, 60 s ran 1.5 million inputs without a stall.
+# The fuzzers of the spec parser, the .npy reader, and the readers of checkpoints and
+# parts (internal/batch), from their seed corpora (testdata/fuzz, and seeds the targets
+# make); a short run in CI, longer by hand: make fuzz FUZZTIME=10m FUZZMIN=60s.
+# FUZZMIN bounds the executions (or the time) a worker spends minimizing each input that
+# finds new coverage. Go's default is 60 s, and the minimizer's pass over every pair of
+# cut points is quadratic in the input's length: on the spec fuzzer's seeds
+# (example.toml and network.toml, 1-2 KB) one minimization took the whole minute, and a
+# 10 s run showed "0 execs/sec" after its first 3 s while both workers minimized (a
+# SIGQUIT to a worker: "hung ... while minimizing"). No input hung the parser: with the
+# cap, 60 s ran 1.5 million inputs without a stall. A crasher is still reported, less
+# minimized.
 FUZZTIME ?= 1m
-FUZZMIN  ?= 1s
+FUZZMIN  ?= 10x
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) ./internal/spec
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) ./internal/npy
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckpoint$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) ./internal/batch
 
 # Workload W1 (bench/doc.go): the Go benchmarks, then the C reference
 # (bench/baseline/cpu_ref.c) beside them on the same machine, and their ratio.

@@ -45,7 +45,7 @@ func cpuFactory(kernel string) Factory {
 	}
 }
 
-func recipeIn(t *testing.T, text string) Recipe {
+func recipeIn(t testing.TB, text string) Recipe {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "spec.toml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -169,7 +169,7 @@ func TestFaultThenResume(t *testing.T) {
 			if !errors.Is(err, errInjected) || !errors.As(err, &fe) || fe.Dir != dir {
 				t.Fatalf("faulty run: %v", err)
 			}
-			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), &model.Model{N: 3000})
+			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), resolved(t, r), 1200, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -343,3 +343,17 @@ func TestDeviceCarried(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// resolved is the model of recipe r.
+func resolved(t testing.TB, r Recipe) *model.Model {
+	t.Helper()
+	_, cfg, err := r.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Resolve(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

@@ -7,8 +7,9 @@
 //	.lifgpu.lock                locked (flock) while a run uses the folder
 //	job.json                    how to remake the spec (written first; -resume reads it),
 //	                            and the list of the files the run writes
-//	checkpoint.npz              u, ref, counts, step, parts, model hash (at each checkpoint);
-//	                            a network's i_ex, i_in, ring_ex and ring_in (D, n) too
+//	checkpoint.npz              u, ref, counts, step, model hash, and the parts before it:
+//	                            their number, end steps and files' SHA-256 (at each
+//	                            checkpoint); a network's i_ex, i_in, ring_ex and ring_in (D, n)
 //	parts/spikes-000001.npz     the recordings between two checkpoints: t, i
 //	parts/rate-000001.npz       t, count
 //	parts/traces-000001.npz     t, v, neuron_ids
@@ -19,6 +20,18 @@
 // resume from the last checkpoint gives the same bits as a run never interrupted. When
 // the run completes, the parts are joined into the final files, and the checkpoint and
 // parts are removed.
+//
+// # Damage is found, not read
+//
+// Every .npz entry's CRC-32 is verified as it is read, and the sizes its directory
+// declares are checked against the file, then every array's header against the model
+// (names, types, shapes), before anything is allocated for its data. The checkpoint's
+// values are checked against what the model can make (the step within the run, counts
+// at most one spike a step, refractory counters within [0, ref_steps], a network's
+// rings within the fixed point's bound and of their port's sign), the parts' when they
+// are joined (times on the step grid of their stretch, neuron ids below n, sorted). A
+// resume verifies the SHA-256 of every part the checkpoint names before it simulates
+// anything: a missing or damaged part is found then, not after hours of simulation.
 //
 // # One run per folder, and only its own files
 //

@@ -15,7 +15,6 @@ import (
 	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/gpu"
 	"github.com/lifgpu/lifgpu/internal/gpuhook"
-	"github.com/lifgpu/lifgpu/internal/model"
 )
 
 // gpuFactory makes GPU populations with the test hooks h.
@@ -101,7 +100,7 @@ func TestGPUFault(t *testing.T) {
 			if errors.Is(err, lifgpu.ErrOutOfDeviceMemory) != (c.hooks.OutOfMemoryAfter > 0) {
 				t.Errorf("ErrOutOfDeviceMemory in %v: %v", err, !(c.hooks.OutOfMemoryAfter > 0))
 			}
-			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), &model.Model{N: 3000})
+			ck, err := readCheckpoint(filepath.Join(dir, checkpointName), resolved(t, r), lifgpu.MaxSteps, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -275,7 +275,8 @@ func resume(ctx context.Context, j Job, wantHash string, files []string) (*Resul
 		removeOwned(j.Dir, files, isTransient)
 		return nil, fmt.Errorf("the run in %s is complete (run.json exists): nothing to resume", j.Dir)
 	}
-	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m)
+	limit, _ := memoryAvailable()
+	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m, int64(s.Steps), limit)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		ck = &checkpoint{} // killed before its first checkpoint: start again
@@ -284,7 +285,12 @@ func resume(ctx context.Context, j Job, wantHash string, files []string) (*Resul
 	case ck.hash != hash:
 		return nil, fmt.Errorf("%s was made by another model (hash %x, the job's is %x): rerun instead of resuming", filepath.Join(j.Dir, checkpointName), ck.hash[:6], hash[:6])
 	}
-	if err := cleanParts(j.Dir, files, ck.parts); err != nil {
+	// Every part the checkpoint names must be there as it was written, before any
+	// simulation: the recordings of those steps cannot be made again.
+	if err := verifyParts(ctx, j.Dir, m, ck.parts); err != nil {
+		return nil, err
+	}
+	if err := cleanParts(j.Dir, files, len(ck.parts)); err != nil {
 		return nil, err
 	}
 	pop, err := j.newPopulation(opts, cfg)
@@ -298,7 +304,7 @@ func resume(ctx context.Context, j Job, wantHash string, files []string) (*Resul
 		}
 	}
 	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, files: files, parts: ck.parts, resumedFrom: ck.state.Step}
-	j.log().Info("resume", "dir", j.Dir, "step", ck.state.Step, "parts", ck.parts, "backend", pop.Backend())
+	j.log().Info("resume", "dir", j.Dir, "step", ck.state.Step, "parts", len(ck.parts), "backend", pop.Backend())
 	return r.run(ctx)
 }
 

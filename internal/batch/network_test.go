@@ -151,7 +151,7 @@ func TestNetworkFiles(t *testing.T) {
 			t.Errorf("checkpoint %s: shape %v, want %v", name, a.Shape, shape)
 		}
 	}
-	ck, err := readCheckpoint(filepath.Join(dir, checkpointName), m)
+	ck, err := readCheckpoint(filepath.Join(dir, checkpointName), m, 1<<31-1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,8 +98,8 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 	}
 	if r.job.Plot {
 		joined := map[string]map[string]npy.Array{}
-		for _, kind := range partKinds {
-			if a, err := joinParts(dir, kind, r.parts); err != nil {
+		for _, kind := range recordedKinds(m) {
+			if a, err := r.joinParts(kind); err != nil {
 				return nil, err
 			} else if a != nil {
 				joined[kind] = a
@@ -118,50 +118,33 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 }
 
 // partsArray is array name of the parts of kind as one array to write a part at a
-// time: a first pass reads the parts' headers for their lengths (a missing part is an
-// error), the writer then reads each part's data once. tail are the dimensions after the first (the traces' k).
+// time: a first pass checks the parts' headers and sums their lengths (a missing part
+// is an error), the writer then reads each part's data once, checking it (readPart).
+// tail are the dimensions after the first (the traces' k).
 func (r *runner) partsArray(kind, name string, like any, tail []int) (npy.Pieces, error) {
-	dir := r.job.Dir
+	dir, m := r.job.Dir, r.model
 	missing := func(k int, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%s is missing, so the %s of a stretch of steps are lost: rerun the spec (the parts are written before each checkpoint and only removed at the end)", partPath(dir, kind, k), kind)
 		}
 		return err
 	}
-	badShape := func(k int) error {
-		return fmt.Errorf("%s has no array %s of %d dimensions: rerun the spec", partPath(dir, kind, k), name, 1+len(tail))
-	}
-	read := func(k int) (npy.Array, error) {
-		a, err := npy.ReadNPZ(partPath(dir, kind, k))
-		if err != nil {
-			return npy.Array{}, missing(k, err)
-		}
-		x, ok := a[name]
-		if !ok || len(x.Shape) != 1+len(tail) {
-			return npy.Array{}, badShape(k)
-		}
-		return x, nil
-	}
 	// The first pass reads the headers alone.
 	rows := 0
-	for k := 1; k <= r.parts; k++ {
-		shapes, err := npy.ReadNPZShapes(partPath(dir, kind, k))
+	for k := 1; k <= len(r.parts); k++ {
+		n, err := partHeaders(partPath(dir, kind, k), kind, m, partStart(r.parts, k), r.parts[k-1].end)
 		if err != nil {
 			return npy.Pieces{}, missing(k, err)
 		}
-		shape, ok := shapes[name]
-		if !ok || len(shape) != 1+len(tail) {
-			return npy.Pieces{}, badShape(k)
-		}
-		rows += shape[0]
+		rows += n
 	}
 	return npy.Pieces{Name: name, Shape: append([]int{rows}, tail...), Like: like, Each: func(emit func(any) error) error {
-		for k := 1; k <= r.parts; k++ {
-			x, err := read(k)
+		for k := 1; k <= len(r.parts); k++ {
+			a, err := readPart(partPath(dir, kind, k), kind, m, partStart(r.parts, k), r.parts[k-1].end)
 			if err != nil {
-				return err
+				return missing(k, err)
 			}
-			if err := emit(x.Data); err != nil {
+			if err := emit(a[name].Data); err != nil {
 				return err
 			}
 		}
@@ -169,12 +152,13 @@ func (r *runner) partsArray(kind, name string, like any, tail []int) (npy.Pieces
 	}}, nil
 }
 
-// joinParts concatenates the arrays of parts 1..n of one recorded kind. A missing part
+// joinParts concatenates the arrays of the parts of one recorded kind. A missing part
 // is an error: the run's files would lack a stretch of steps.
-func joinParts(dir, kind string, n int) (map[string]npy.Array, error) {
+func (r *runner) joinParts(kind string) (map[string]npy.Array, error) {
+	dir := r.job.Dir
 	var out map[string]npy.Array
-	for k := 1; k <= n; k++ {
-		a, err := npy.ReadNPZ(partPath(dir, kind, k))
+	for k := 1; k <= len(r.parts); k++ {
+		a, err := readPart(partPath(dir, kind, k), kind, r.model, partStart(r.parts, k), r.parts[k-1].end)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s is missing, so the %s of a stretch of steps are lost: rerun the spec (the parts are written before each checkpoint and only removed at the end)", partPath(dir, kind, k), kind)
 		}

@@ -18,7 +18,7 @@ type runner struct {
 	pop         lifgpu.Population
 	net         *NetworkInfo // nil without a network
 	files       []string     // the manifest: what the run writes in its folder
-	parts       int          // parts written (and named by the last checkpoint)
+	parts       []partRecord // parts written (the last checkpoint names all but any written since)
 	checkpoint  int64        // step of the last checkpoint on disk
 	resumedFrom int64
 }
@@ -96,10 +96,11 @@ func (r *runner) writePart() error {
 	if err := mkdirParts(r.job.Dir); err != nil {
 		return err
 	}
-	if err := writePart(r.job.Dir, r.parts+1, rec, r.model); err != nil {
+	p, err := writePart(r.job.Dir, len(r.parts)+1, rec, r.model, r.pop.StepCount())
+	if err != nil {
 		return err
 	}
-	r.parts++
+	r.parts = append(r.parts, p)
 	return r.pop.ClearRecording()
 }
 
@@ -118,7 +119,7 @@ func (r *runner) writeCheckpoint() error {
 		return err
 	}
 	r.checkpoint = st.Step
-	r.job.log().Info("checkpoint", "step", st.Step, "part", r.parts)
+	r.job.log().Info("checkpoint", "step", st.Step, "part", len(r.parts))
 	return nil
 }
 

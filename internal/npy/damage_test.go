@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"crypto/rand"
+	"crypto/sha256"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -153,5 +154,18 @@ func TestNPZDeclaredSizes(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "truncated") {
 		t.Errorf("short deflated entry: %v, want a refusal saying the data is truncated", err)
+	}
+}
+
+// TestWriteNPZSum: the sum returned is the SHA-256 of the file on disk.
+func TestWriteNPZSum(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.npz")
+	sum, err := npy.WriteNPZSum(path, npy.Array{Name: "t", Data: []float64{0.1, 0.2}}, npy.Array{Name: "i", Data: []int32{3, 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if sha256.Sum256(b) != sum {
+		t.Errorf("WriteNPZSum gave %x, the file's SHA-256 is %x", sum, sha256.Sum256(b))
 	}
 }

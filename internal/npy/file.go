@@ -2,7 +2,9 @@ package npy
 
 import (
 	"archive/zip"
+	"crypto/sha256"
 	"fmt"
+	"hash"
 	"io"
 	"strings"
 
@@ -26,6 +28,23 @@ func WriteNPY(path string, a Array) error {
 // with numpy.load(path). Entries larger than 4 GiB use zip64. The file is
 // written atomically, as by [WriteNPY].
 func WriteNPZ(path string, arrays ...Array) error {
+	return writeNPZ(path, nil, arrays)
+}
+
+// WriteNPZSum is [WriteNPZ] that also returns the SHA-256 of the file's bytes, summed
+// as they are written: a reader can later tell that the file is the one written.
+func WriteNPZSum(path string, arrays ...Array) ([sha256.Size]byte, error) {
+	h := sha256.New()
+	var sum [sha256.Size]byte
+	if err := writeNPZ(path, h, arrays); err != nil {
+		return sum, err
+	}
+	h.Sum(sum[:0])
+	return sum, nil
+}
+
+// writeNPZ writes the .npz; h, if not nil, sees every byte of the file.
+func writeNPZ(path string, h hash.Hash, arrays []Array) error {
 	seen := make(map[string]bool, len(arrays))
 	for i, a := range arrays {
 		switch {
@@ -42,6 +61,9 @@ func WriteNPZ(path string, arrays ...Array) error {
 		}
 	}
 	return atomicWrite(path, func(w io.Writer) error {
+		if h != nil {
+			w = io.MultiWriter(w, h)
+		}
 		zw := zip.NewWriter(w)
 		for _, a := range arrays {
 			fw, err := zw.CreateHeader(&zip.FileHeader{
