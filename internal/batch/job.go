@@ -91,6 +91,9 @@ type jobFile struct {
 	// else; a job.json without it (an older lifgpu's) counts as listing every name
 	// lifgpu uses.
 	Files []string `json:"files"`
+	// Inputs are the files the spec reads, as they were when the run started: a resume
+	// whose model differs names those that changed.
+	Inputs []inputFile `json:"inputs,omitempty"`
 }
 
 // readJob reads the job.json of dir.
@@ -163,7 +166,7 @@ func Start(ctx context.Context, j Job) (res *Result, err error) {
 	}
 	defer pop.Close()
 	jf := jobFile{Version: lifgpu.Version, Recipe: j.Recipe, Hash: hex.EncodeToString(hash[:]), Plot: j.Plot,
-		Created: time.Now().UTC().Format(time.RFC3339), Files: files}
+		Created: time.Now().UTC().Format(time.RFC3339), Files: files, Inputs: inputsOf(s)}
 	b, err := json.MarshalIndent(jf, "", "  ")
 	if err != nil {
 		return nil, err
@@ -242,6 +245,10 @@ func Resume(ctx context.Context, dir string, over Override, f Factory, logger *s
 		return nil, fmt.Errorf("%s is damaged (%v): the run cannot be remade from it; rerun the spec into a new folder", filepath.Join(dir, jobName), err)
 	}
 	j := Job{Recipe: jf.Recipe, Dir: dir, Plot: jf.Plot, New: f, Logger: logger, Progress: progress}
+	// The spec file as it is now, before anything is read or built from it.
+	if err := checkSpecFile(jf.Recipe, dir, j.log()); err != nil {
+		return nil, err
+	}
 	if over.Backend != "" {
 		j.Recipe.Backend = over.Backend
 	}
@@ -252,10 +259,10 @@ func Resume(ctx context.Context, dir string, over Override, f Factory, logger *s
 	if files == nil {
 		files = anyManifest()
 	}
-	return resume(ctx, j, jf.Hash, files)
+	return resume(ctx, j, jf, files)
 }
 
-func resume(ctx context.Context, j Job, wantHash string, files []string) (*Result, error) {
+func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, error) {
 	s, cfg, err := j.Recipe.Spec()
 	if err != nil {
 		return nil, fmt.Errorf("remaking the spec of %s: %w", j.Dir, err)
@@ -266,8 +273,12 @@ func resume(ctx context.Context, j Job, wantHash string, files []string) (*Resul
 	}
 	hash, net := m.Hash(), Network(m, cfg)
 	dropSynapses(m)
-	if got := hex.EncodeToString(hash[:]); got != wantHash {
-		return nil, fmt.Errorf("the spec of %s (or a file it reads) changed since the run started: model hash %.12s, the job's is %.12s; rerun it instead of resuming", j.Dir, got, wantHash)
+	if got := hex.EncodeToString(hash[:]); got != jf.Hash {
+		what := fmt.Sprintf("the spec of %s (or a file it reads) changed since the run started", j.Dir)
+		if ch := changedInputs(jf.Inputs); len(ch) > 0 {
+			what = "a file the spec reads changed since the run started: " + strings.Join(ch, "; ")
+		}
+		return nil, fmt.Errorf("%s (model hash %.12s, the job's %.12s): a resume would mix two models; restore it to resume, or rerun the spec into a new folder", what, got, jf.Hash)
 	}
 	if _, err := os.Stat(filepath.Join(j.Dir, "run.json")); err == nil {
 		// run.json is written last, when every final file is complete: only the removal
