@@ -10,7 +10,9 @@ import (
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/cpu"
 	"github.com/lifgpu/lifgpu/gpu"
+	"github.com/lifgpu/lifgpu/internal/batch"
 	"github.com/lifgpu/lifgpu/internal/compare"
+	"github.com/lifgpu/lifgpu/internal/model"
 )
 
 // checkOther makes the population that check compares with the CPU's: the GPU's. The
@@ -38,6 +40,15 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg.Record = lifgpu.Record{Spikes: s.Record.Spikes, Rate: s.Record.Rate, Traces: s.Record.Traces, TraceEvery: s.Record.TraceEvery}
+	// run's preflight, for both populations at once: a check too large for the limits
+	// on this process is refused with the numbers, not killed by the runtime.
+	m, err := model.ResolveNeurons(cfg)
+	if err != nil {
+		return err
+	}
+	if err := batch.PreflightCheck(s, cfg, m); err != nil {
+		return err
+	}
 	c, err := cpu.New(cfg, cpu.Options{})
 	if err != nil {
 		return err

@@ -20,7 +20,16 @@ import (
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: lifgpu validate spec.toml") }
+	out := fs.String("o", "lifgpu-out", "the output folder the run would write: its disk is checked")
+	plot := fs.Bool("plot", false, "the run would draw the figures (their memory is counted)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: lifgpu validate [-o DIR] [-plot] spec.toml")
+		fs.PrintDefaults()
+	}
+	// The spec may come before the flags, as in "lifgpu validate spec.toml -o DIR".
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		args = append(args[1:], args[0])
+	}
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -50,12 +59,13 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	// The memory check comes before the network is built: the build of a network too
+	// The same preflight as run's (memory under every limit on this process, the disk
+	// of the output folder), before the network is built: the build of a network too
 	// large for this machine would take long and then fail.
-	if err := batch.Preflight(s, cfg, m, kind, "", false); err != nil {
+	if err := batch.Preflight(s, cfg, m, kind, *out, *plot); err != nil {
 		return err
 	}
-	need := batch.Estimate(s, cfg, m, kind, false)
+	need := batch.Estimate(s, cfg, m, kind, *plot)
 	if err := m.Connect(cfg); err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
@@ -67,6 +77,16 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		printNetwork(stdout, net, cfg)
 	}
 	fmt.Fprintf(stdout, "needs about %s of memory and %s of disk, plus 12 bytes a spike recorded (%s)\n", batch.HumanBytes(need.Memory), batch.HumanBytes(need.Disk), need.Detail)
+	if mem, err := batch.AvailableMemory(); err == nil {
+		fmt.Fprintf(stdout, "memory:      checked: %s available (%s)\n", batch.HumanBytes(mem.Avail), mem.Source)
+	} else {
+		fmt.Fprintf(stdout, "memory:      not checked (%v)\n", err)
+	}
+	if free, err := batch.DiskFree(*out); err == nil {
+		fmt.Fprintf(stdout, "disk:        checked: %s free for %s (another folder: -o)\n", batch.HumanBytes(free), *out)
+	} else {
+		fmt.Fprintf(stdout, "disk:        not checked (%v)\n", err)
+	}
 	return nil
 }
 

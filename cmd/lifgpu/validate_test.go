@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lifgpu/lifgpu/internal/batch"
 )
 
 // TestValidateFloat32: validate refuses a value that float32 cannot hold, naming the
@@ -75,5 +78,36 @@ func TestValidateNetwork(t *testing.T) {
 	code, _, errs = run(t, "validate", over)
 	if code != 1 || !strings.Contains(errs, "synapses.weight_resolution = 1 nA (2^-0)") || !strings.Contains(errs, "20000000 > 16777215") {
 		t.Errorf("overflow: exit %d: %s", code, errs)
+	}
+}
+
+// TestValidatePreflight: validate runs run's preflight and says what it checked: the
+// memory under this process's limits, and the disk of the folder the run would write
+// (-o, lifgpu-out by default). A spec that run would refuse for disk is refused (it
+// used to say ok, checking the memory alone).
+func TestValidatePreflight(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "s.toml")
+	os.WriteFile(spec, []byte("n = 10\nsteps = 100\n"), 0o644)
+	code, out, errs := run(t, "validate", spec, "-o", dir)
+	if code != 0 || !strings.Contains(out, "memory:      checked: ") || !strings.Contains(out, "free for "+dir) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	// 2^31-1 steps of 64 traces and the rate: over a terabyte of parts and results.
+	var traces []string
+	for i := range 64 {
+		traces = append(traces, fmt.Sprint(i))
+	}
+	huge := filepath.Join(dir, "huge.toml")
+	os.WriteFile(huge, []byte("n = 64\nsteps = 2147483647\ncheckpoint_every = 1000\n[record]\nrate = true\ntraces = ["+strings.Join(traces, ",")+"]\n"), 0o644)
+	if free, err := batch.DiskFree(dir); err != nil || free > 1<<40 {
+		t.Skipf("%d GiB free here (%v): the disk check would pass", free>>30, err)
+	}
+	code, _, errs = run(t, "validate", "-o", dir, huge)
+	if code != 1 || !strings.Contains(errs, "on disk for "+dir) {
+		t.Errorf("a spec too large for the disk: exit %d, %s", code, errs)
+	}
+	if code, _, errs := run(t, "run", "-config", huge, "-o", filepath.Join(dir, "out")); code != 1 || !strings.Contains(errs, "on disk for") {
+		t.Errorf("run of it: exit %d, %s", code, errs)
 	}
 }

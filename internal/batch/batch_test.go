@@ -233,9 +233,9 @@ func TestKilledBeforeFirstCheckpoint(t *testing.T) {
 }
 
 func TestPreflight(t *testing.T) {
-	defer func(m func() (int64, error)) { memoryAvailable = m }(memoryAvailable)
+	defer func(m func() (Memory, error)) { memoryAvailable = m }(memoryAvailable)
 	defer func(d func(string) (int64, error)) { diskFree = d }(diskFree)
-	memoryAvailable = func() (int64, error) { return 8 << 30, nil }
+	memoryAvailable = func() (Memory, error) { return Memory{Avail: 8 << 30, Source: "the test's"}, nil }
 	diskFree = func(string) (int64, error) { return 2 << 30, nil }
 	cases := []struct{ text, says string }{
 		// 2*10^9 neurons: about 45 GiB of state and its copy on the CPU.
@@ -277,8 +277,8 @@ func TestForceReplaces(t *testing.T) {
 }
 
 func TestBuiltinTooLarge(t *testing.T) {
-	defer func(m func() (int64, error)) { memoryAvailable = m }(memoryAvailable)
-	memoryAvailable = func() (int64, error) { return 1 << 30, nil }
+	defer func(m func() (Memory, error)) { memoryAvailable = m }(memoryAvailable)
+	memoryAvailable = func() (Memory, error) { return Memory{Avail: 1 << 30, Source: "the test's"}, nil }
 	n := 200_000_000
 	_, _, err := Recipe{Builtin: "check", N: &n}.Spec()
 	var re *ResourceError

@@ -64,6 +64,7 @@ type ResourceError struct {
 	Resource    string
 	Need, Avail int64
 	Dir         string
+	Limit       string // for memory: the limit that leaves Avail (Memory.Source)
 	Detail      string // what the estimate is made of
 	Remedy      string // what to lower, when not the usual (n, traces, steps)
 }
@@ -77,6 +78,10 @@ func (e *ResourceError) Error() string {
 	if e.Remedy != "" {
 		remedy = e.Remedy
 	}
-	return fmt.Sprintf("the run needs about %s of memory (%s), %s is available: %s",
-		HumanBytes(e.Need), e.Detail, HumanBytes(e.Avail), remedy)
+	limit := ""
+	if e.Limit != "" {
+		limit = " (" + e.Limit + ")"
+	}
+	return fmt.Sprintf("the run needs about %s of memory (%s), %s is available%s: %s",
+		HumanBytes(e.Need), e.Detail, HumanBytes(e.Avail), limit, remedy)
 }

@@ -286,8 +286,8 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 		removeOwned(j.Dir, files, isTransient)
 		return nil, fmt.Errorf("the run in %s is complete (run.json exists): nothing to resume", j.Dir)
 	}
-	limit, _ := memoryAvailable()
-	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m, int64(s.Steps), limit)
+	mem, _ := memoryAvailable()
+	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m, int64(s.Steps), mem.Avail)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		ck = &checkpoint{} // killed before its first checkpoint: start again

@@ -228,9 +228,9 @@ func TestNetworkFiles(t *testing.T) {
 // a ring too large, and a checkpoint of rings too large for the disk. Nothing is
 // written.
 func TestNetworkPreflight(t *testing.T) {
-	defer func(m func() (int64, error)) { memoryAvailable = m }(memoryAvailable)
+	defer func(m func() (Memory, error)) { memoryAvailable = m }(memoryAvailable)
 	defer func(d func(string) (int64, error)) { diskFree = d }(diskFree)
-	memoryAvailable = func() (int64, error) { return 8 << 30, nil }
+	memoryAvailable = func() (Memory, error) { return Memory{Avail: 8 << 30, Source: "the test's"}, nil }
 	diskFree = func(string) (int64, error) { return 1 << 30, nil }
 	net := "[[projection]]\npre = [0, %d]\npost = [0, %d]\np = %g\nweight = 0.1\ndelay = %s\n"
 	cases := []struct{ text, says string }{

@@ -98,8 +98,8 @@ func builtinFits(n *int, perNeuron int64) error {
 		return nil // the default size, or a size that validation refuses
 	}
 	need := int64(*n) * perNeuron
-	if avail, err := memoryAvailable(); err == nil && need > avail/2 {
-		return &ResourceError{Resource: "memory", Need: need, Avail: avail,
+	if mem, err := memoryAvailable(); err == nil && need > mem.Avail/2 {
+		return &ResourceError{Resource: "memory", Need: need, Avail: mem.Avail, Limit: mem.Source,
 			Detail: fmt.Sprintf("n = %d: the built-in spec's per-neuron arrays alone, before the run's own memory; a spec with scalar values needs none", *n)}
 	}
 	return nil

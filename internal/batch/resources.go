@@ -1,12 +1,7 @@
 package batch
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/backend"
@@ -69,29 +64,32 @@ func Estimate(s *spec.Spec, cfg lifgpu.Config, m *model.Model, kind backend.Kind
 	if m.HasPoisson {
 		poisson = int64(len(m.PoissonTable.Thresholds())) * 4
 	}
+	// Every product saturates: an estimate that overflows stays too large to fit, where
+	// a wrapped one could pass as small.
 	k := int64(len(m.Record.Traces))
 	rows := func(st int64) int64 { return (st + int64(m.Record.Every()) - 1) / int64(m.Record.Every()) }
 	var rate, traces int64
 	if m.Record.Rate {
-		rate = 12 * steps
+		rate = mulSat(12, steps)
 	}
 	if k > 0 {
-		traces = rows(steps) * (8 + 4*k)
+		traces = mulSat(rows(steps), addSat(8, mulSat(4, k)))
 	}
-	memRec := rows(held)*4*k + 4*held
+	memRec := addSat(mulSat(rows(held), mulSat(4, k)), mulSat(4, held))
 	// The final files are written a part at a time; only the figures join the whole rate
 	// and traces (and the spike list, uncounted) in memory.
 	var joined int64
 	if plot {
 		if m.Record.Rate {
-			joined += rate
+			joined = rate
 		}
-		joined += traces
+		joined = addSat(joined, traces)
 	}
 	net := networkNeeds(cfg, kind)
 	// The population's recording buffers keep their capacity, and a part is written from
 	// a copy: held twice; at the end the joined arrays come on top.
-	needs := Needs{Memory: perNeuron*n + poisson + 2*memRec + joined + net.memory, Network: net.expect}
+	state := addSat(mulSat(perNeuron, n), poisson)
+	needs := Needs{Memory: addSat(addSat(state, mulSat(2, memRec)), addSat(joined, net.memory)), Network: net.expect}
 	var final int64
 	if s.Record.State {
 		final += 8 * n
@@ -103,10 +101,10 @@ func Estimate(s *spec.Spec, cfg lifgpu.Config, m *model.Model, kind backend.Kind
 		final += 4 * n
 	}
 	// A checkpoint is written beside the one it replaces, then renamed over it: two at once.
-	checkpoint := 2 * (12 + net.state) * n
-	needs.Disk = final + 2*(rate+traces) + checkpoint
+	checkpoint := mulSat(2, mulSat(addSat(12, net.state), n))
+	needs.Disk = addSat(addSat(final, mulSat(2, addSat(rate, traces))), checkpoint)
 	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s, joined for the figures %s%s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
-		HumanBytes(perNeuron*n+poisson), HumanBytes(memRec), HumanBytes(joined), net.detail, HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
+		HumanBytes(state), HumanBytes(memRec), HumanBytes(joined), net.detail, HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
 	return needs
 }
 
@@ -137,7 +135,7 @@ func networkNeeds(cfg lifgpu.Config, kind backend.Kind) netNeeds {
 	}
 	e := model.Expect(cfg)
 	n := int64(cfg.N)
-	stored := bytesPerSynapse*e.Stored + 8*(n+1)
+	stored := addSat(mulSat(bytesPerSynapse, e.Stored), 8*(n+1))
 	build := buildPerNeuron * n
 	var ports int64
 	for _, tau := range []lifgpu.Values{cfg.Synapses.TauSynEx, cfg.Synapses.TauSynIn} {
@@ -150,25 +148,22 @@ func networkNeeds(cfg lifgpu.Config, kind backend.Kind) netNeeds {
 	if kind != backend.GPU {
 		copies = 2
 	}
-	syn := copies * state * n
+	syn := mulSat(copies, mulSat(state, n))
 	detail := fmt.Sprintf(", network: %d stored synapses %s", e.Stored, HumanBytes(stored))
 	if e.Procedural > 0 {
 		detail += fmt.Sprintf(" (and %d procedural ones, drawn again at each spike: not stored)", e.Procedural)
 	}
 	detail += fmt.Sprintf(", building them %s, synaptic currents and delay rings (D = %d slots) %s", HumanBytes(build), e.D, HumanBytes(syn+ports))
-	return netNeeds{expect: &e, memory: stored + build + ports + syn, state: state, detail: detail}
+	return netNeeds{expect: &e, memory: addSat(addSat(stored, build), addSat(ports, syn)), state: state, detail: detail}
 }
 
-// Preflight refuses, with a *ResourceError, a run that would not fit in memory or on
-// the disk of dir ("": memory only). m need not have its network yet (see Estimate).
+// Preflight refuses, with a *ResourceError, a run that would not fit in the memory the
+// limits on this process leave (AvailableMemory) or on the disk of dir ("": memory
+// only). m need not have its network yet (see Estimate).
 func Preflight(s *spec.Spec, cfg lifgpu.Config, m *model.Model, kind backend.Kind, dir string, plot bool) error {
 	need := Estimate(s, cfg, m, kind, plot)
-	if avail, err := memoryAvailable(); err == nil && need.Memory > avail {
-		re := &ResourceError{Resource: "memory", Need: need.Memory, Avail: avail, Detail: need.Detail}
-		if need.Network != nil {
-			re.Remedy = "lower n or the synapses (p, in_degree), make Bernoulli projections procedural (none stored), or shorten the longest delay"
-		}
-		return re
+	if err := fitsMemory(need.Memory, need.Detail, need.Network != nil); err != nil {
+		return err
 	}
 	if dir == "" {
 		return nil
@@ -179,32 +174,43 @@ func Preflight(s *spec.Spec, cfg lifgpu.Config, m *model.Model, kind backend.Kin
 	return nil
 }
 
-// memoryAvailable and diskFree are what Preflight compares with; tests replace them.
-var (
-	memoryAvailable = availableMemory
-	diskFree        = freeDisk
-)
-
-// availableMemory reads MemAvailable from /proc/meminfo (Linux).
-func availableMemory() (int64, error) {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, errors.New("no MemAvailable in /proc/meminfo")
+// PreflightCheck refuses, with a *ResourceError, what lifgpu check would not fit in
+// memory: the spec on the CPU and on the GPU (its host side) at once, each holding its
+// recordings for the whole run.
+func PreflightCheck(s *spec.Spec, cfg lifgpu.Config, m *model.Model) error {
+	whole := *s
+	whole.CheckpointEvery = 0
+	c, g := Estimate(&whole, cfg, m, backend.CPU, false), Estimate(&whole, cfg, m, backend.GPU, false)
+	return fitsMemory(addSat(c.Memory, g.Memory), "the CPU's population "+HumanBytes(c.Memory)+" and the GPU's host side "+HumanBytes(g.Memory)+" at once", c.Network != nil)
 }
+
+// fitsMemory refuses need bytes of memory that the limits do not leave.
+func fitsMemory(need int64, detail string, network bool) error {
+	mem, err := memoryAvailable()
+	if err != nil || need <= mem.Avail {
+		return nil
+	}
+	re := &ResourceError{Resource: "memory", Need: need, Avail: mem.Avail, Limit: mem.Source, Detail: detail}
+	if network {
+		re.Remedy = "lower n or the synapses (p, in_degree), make Bernoulli projections procedural (none stored), or shorten the longest delay"
+	}
+	return re
+}
+
+// diskFree is what Preflight compares with; tests replace it.
+var diskFree = freeDisk
+
+// DiskFree is the bytes free for this user on the file system that would hold dir (or
+// the nearest folder above it that exists): what Preflight checks the disk against.
+func DiskFree(dir string) (int64, error) { return diskFree(dir) }
 
 // HumanBytes formats a byte count in B, KiB, MiB or GiB.
 func HumanBytes(b int64) string {
 	switch {
+	case b >= 1<<60:
+		return fmt.Sprintf("%.1f EiB", float64(b)/(1<<60))
+	case b >= 1<<40:
+		return fmt.Sprintf("%.1f TiB", float64(b)/(1<<40))
 	case b >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
 	case b >= 1<<20:
