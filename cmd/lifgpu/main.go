@@ -97,7 +97,7 @@ func hint(err error) string {
 		return ": choose another with -o"
 	case errors.As(err, &exists):
 		return fmt.Sprintf(": use -f to write into it, -resume %s to continue its run, or -o to choose another", exists.Dir)
-	case errors.As(err, &intr) && intr.Err == nil:
+	case errors.As(err, &intr) && intr.Err == nil && intr.Dir != "":
 		return "; resume with: lifgpu run -resume " + intr.Dir
 	case errors.As(err, &fault):
 		h := "; resume with: lifgpu run -resume " + fault.Dir

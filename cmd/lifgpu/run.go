@@ -147,9 +147,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// interruptible returns a context cancelled by the first SIGINT or SIGTERM: the run
-// then writes a checkpoint and stops. A second signal exits at once: every file is
-// written under a temporary name and renamed, so none is left half-written.
+// interruptible returns a context cancelled by the first SIGINT or SIGTERM: a run in its
+// step loop then writes a checkpoint and stops; one reading its inputs, building its
+// network or writing its final files stops at once (internal/batch abandons that work).
+// A second signal exits at once: every file is written under a temporary name and
+// renamed, so none is left half-written.
 func interruptible(stderr io.Writer) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 2)
@@ -159,7 +161,7 @@ func interruptible(stderr io.Writer) (context.Context, func()) {
 		if !ok {
 			return
 		}
-		fmt.Fprintf(stderr, "\nlifgpu: %v: writing a checkpoint, then stopping (send it again to stop at once)\n", sig)
+		fmt.Fprintf(stderr, "\nlifgpu: %v: stopping; a run past its start writes a checkpoint first (send it again to stop at once)\n", sig)
 		cancel()
 		if _, ok := <-ch; ok {
 			fmt.Fprintln(stderr, "lifgpu: stopping now; files on disk are complete up to the last checkpoint")

@@ -13,16 +13,24 @@ import (
 var ErrInterrupted = errors.New("interrupted")
 
 // InterruptedError is a run stopped by its context at Step of Total. The checkpoint and
-// the recordings so far are in Dir, unless Err says the checkpoint failed.
+// the recordings so far are in Dir, unless Err says the checkpoint failed. A run stopped
+// outside the step loop says what it was doing (While); then Dir is "" when nothing was
+// written (the run had not started), and Step is the checkpoint a resume starts from.
 type InterruptedError struct {
 	Step, Total int64
 	Dir         string
-	Err         error // the checkpoint's failure, or nil
+	While       string // "reading the spec and its inputs", ...; "" while stepping
+	Err         error  // the checkpoint's failure, or nil
 }
 
 func (e *InterruptedError) Error() string {
-	if e.Err != nil {
+	switch {
+	case e.Err != nil:
 		return fmt.Sprintf("interrupted at step %d, and the checkpoint failed: %v", e.Step, e.Err)
+	case e.While != "" && e.Dir == "":
+		return fmt.Sprintf("interrupted while %s, before the run started: nothing was written", e.While)
+	case e.While != "":
+		return fmt.Sprintf("interrupted while %s: the checkpoint at step %d of %d and the recordings before it are in %s", e.While, e.Step, e.Total, e.Dir)
 	}
 	return fmt.Sprintf("interrupted at step %d of %d: checkpoint and recordings so far are in %s", e.Step, e.Total, e.Dir)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lifgpu/lifgpu"
 )
 
 // TestForceKeepsUserFiles: -f into a finished run's folder removes that run's files
@@ -144,5 +146,65 @@ func TestOwns(t *testing.T) {
 		if got := owns(files, name); got != want {
 			t.Errorf("owns(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+// stopOnRecording cancels its context when the run reads its recording after the last
+// step: the final files are then being written.
+type stopOnRecording struct {
+	lifgpu.Population
+	cancel func()
+	total  int64
+}
+
+func (s *stopOnRecording) Recording() (*lifgpu.Recording, error) {
+	if s.StepCount() == s.total {
+		s.cancel()
+	}
+	return s.Population.Recording()
+}
+
+// TestInterruptWhileFinishing: a signal while the final files are written stops the run
+// (it used to go on to the end); no final file and no run.json are left, and a resume
+// from the last checkpoint gives the files of a run never stopped.
+func TestInterruptWhileFinishing(t *testing.T) {
+	r := recipeIn(t, specText)
+	whole := reference(t, r)
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Start(ctx, Job{Recipe: r, Dir: dir, New: cpuFactory(""),
+		wrap: func(p lifgpu.Population) lifgpu.Population {
+			return &stopOnRecording{Population: p, cancel: cancel, total: 1200}
+		}})
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || ie.While != "writing the final files" || ie.Step != 1000 || ie.Dir != dir {
+		t.Fatalf("%v, want an interruption while writing the final files, the checkpoint at step 1000", err)
+	}
+	for _, f := range append(finals, "run.json") {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s was written after the signal", f)
+		}
+	}
+	if _, err := Resume(context.Background(), dir, Override{}, cpuFactory(""), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, whole, dir)
+}
+
+// TestInterruptBeforeStart: a context that ends while the spec is read stops the run
+// before it starts, saying nothing was written, and leaves no folder.
+func TestInterruptBeforeStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := filepath.Join(t.TempDir(), "out")
+	_, err := Start(ctx, Job{Recipe: recipeIn(t, specText), Dir: dir, New: cpuFactory("")})
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || ie.Dir != "" || ie.While != "reading the spec and its inputs" ||
+		!strings.Contains(err.Error(), "before the run started: nothing was written") {
+		t.Fatalf("%v, want an interruption before the run started", err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("a run stopped before it started left its folder")
 	}
 }

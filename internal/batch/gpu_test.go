@@ -5,6 +5,7 @@ package batch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,12 +18,13 @@ import (
 	"github.com/lifgpu/lifgpu/internal/gpuhook"
 )
 
-// gpuFactory makes GPU populations with the test hooks h.
+// gpuFactory makes GPU populations with the test hooks h; without a GL context (and
+// LIFGPU_REQUIRE_GPU unset) it returns a *skipGPU, which skipIf turns into a skip.
 func gpuFactory(t *testing.T, opts gpu.Options, h gpuhook.Hooks) Factory {
 	return func(_ backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
 		p, err := gpuhook.New(cfg, opts, h)
 		if errors.Is(err, lifgpu.ErrNoGPU) && os.Getenv("LIFGPU_REQUIRE_GPU") != "1" {
-			t.Skipf("no GL context: %v", err)
+			return nil, &skipGPU{fmt.Sprintf("no GL context: %v", err)}
 		}
 		return p, err
 	}
@@ -48,10 +50,13 @@ func TestAcrossBackends(t *testing.T) {
 					cancel()
 				}
 			}})
+			skipIf(t, err)
 			if !errors.Is(err, ErrInterrupted) {
 				t.Fatal(err)
 			}
-			if _, err := Resume(context.Background(), dir, Override{}, c.second, nil, nil); err != nil {
+			_, err = Resume(context.Background(), dir, Override{}, c.second, nil, nil)
+			skipIf(t, err)
+			if err != nil {
 				t.Fatal(err)
 			}
 			sameFiles(t, whole, dir)
@@ -89,6 +94,7 @@ func TestGPUFault(t *testing.T) {
 			whole := reference(t, r)
 			dir := filepath.Join(t.TempDir(), "out")
 			_, err := Start(context.Background(), Job{Recipe: r, Dir: dir, New: gpuFactory(t, gpu.Options{StepsPerDispatch: 9}, c.hooks)})
+			skipIf(t, err)
 			var fe *FaultError
 			if !errors.As(err, &fe) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("faulty run: %v, want a FaultError naming %s", err, c.want)
@@ -126,21 +132,37 @@ func TestGPUFault(t *testing.T) {
 // says networks are not supported, or by a population whose State has no synaptic
 // state (a backend that ignores the synapses). Once the GPU runs networks, the test
 // runs, and a GPU population that gets a network wrong fails it.
+// The factory runs on a goroutine of its own (see Factory): it returns a *skipGPU, and
+// the test skips when the run returns it.
 func gpuNetworkFactory(t *testing.T, opts gpu.Options, h gpuhook.Hooks) Factory {
 	plain := gpuFactory(t, opts, h)
 	return func(o backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
 		p, err := plain(o, cfg)
 		if err != nil {
 			if s := strings.ToLower(err.Error()); strings.Contains(s, "network") && strings.Contains(s, "not supported") {
-				t.Skipf("the GPU backend does not run networks yet: %v", err)
+				return nil, &skipGPU{fmt.Sprintf("the GPU backend does not run networks yet: %v", err)}
 			}
 			return nil, err
 		}
 		if st, err := p.State(); err == nil && st.IEx == nil && cfg.HasNetwork() {
 			p.Close()
-			t.Skipf("the GPU backend ignores the network (its State has no synaptic currents or rings): networks on the GPU are not written yet")
+			return nil, &skipGPU{"the GPU backend ignores the network (its State has no synaptic currents or rings): networks on the GPU are not written yet"}
 		}
 		return p, nil
+	}
+}
+
+// skipGPU is a GPU backend that cannot run what the test needs yet.
+type skipGPU struct{ reason string }
+
+func (s *skipGPU) Error() string { return s.reason }
+
+// skipIf skips the test when err is a *skipGPU.
+func skipIf(t *testing.T, err error) {
+	t.Helper()
+	var s *skipGPU
+	if errors.As(err, &s) {
+		t.Skip(s.reason)
 	}
 }
 
@@ -167,10 +189,13 @@ func TestNetworkAcrossBackends(t *testing.T) {
 					cancel()
 				}
 			}})
+			skipIf(t, err)
 			if !errors.Is(err, ErrInterrupted) {
 				t.Fatal(err)
 			}
-			if _, err := Resume(context.Background(), dir, Override{}, second, nil, nil); err != nil {
+			_, err = Resume(context.Background(), dir, Override{}, second, nil, nil)
+			skipIf(t, err)
+			if err != nil {
 				t.Fatal(err)
 			}
 			sameFiles(t, whole, dir)

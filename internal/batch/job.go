@@ -24,6 +24,9 @@ import (
 
 // Factory makes a population with opts: opts.Kind is the backend that
 // backend.ChooseFor already resolved (CPU or GPU), opts.GPU.Device the spec's device.
+// It is called on a goroutine of its own, so that a run interrupted while the
+// population is made (a network of 10^9 synapses takes long) stops at once; the
+// population is then closed when it is made.
 type Factory func(opts backend.Options, cfg lifgpu.Config) (lifgpu.Population, error)
 
 // NewPopulation is the Factory a Job uses when it names none: backend.New.
@@ -127,10 +130,18 @@ func Start(ctx context.Context, j Job) (res *Result, err error) {
 	if j.Backend != "" {
 		j.Recipe.Backend = j.Backend
 	}
-	s, cfg, err := j.Recipe.Spec()
+	type made struct {
+		s   *spec.Spec
+		cfg lifgpu.Config
+	}
+	sc, err := abortable(ctx, "reading the spec and its inputs", nil, func() (made, error) {
+		s, cfg, err := j.Recipe.Spec()
+		return made{s, cfg}, err
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
+	s, cfg := sc.s, sc.cfg
 	out, err := claim(j.Dir, j.Force)
 	if err != nil {
 		return nil, err
@@ -143,7 +154,7 @@ func Start(ctx context.Context, j Job) (res *Result, err error) {
 			out.abandon()
 		}
 	}()
-	m, opts, err := j.prepare(s, cfg)
+	m, opts, err := j.prepare(ctx, s, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +171,7 @@ func Start(ctx context.Context, j Job) (res *Result, err error) {
 	dropSynapses(m)
 	// The population first: a backend that cannot start (or a device that does not
 	// exist) leaves no folder behind.
-	pop, err := j.newPopulation(opts, cfg)
+	pop, err := j.newPopulation(ctx, opts, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +193,7 @@ func Start(ctx context.Context, j Job) (res *Result, err error) {
 // prepare resolves the model of spec s (cfg) and the backend it runs on, refusing a run
 // that would not fit before the network is built: the build of 10^9 synapses takes
 // long, and needs the memory the check is about.
-func (j Job) prepare(s *spec.Spec, cfg lifgpu.Config) (*model.Model, backend.Options, error) {
+func (j Job) prepare(ctx context.Context, s *spec.Spec, cfg lifgpu.Config, at *InterruptedError) (*model.Model, backend.Options, error) {
 	m, err := model.ResolveNeurons(cfg)
 	if err != nil {
 		return nil, backend.Options{}, err
@@ -194,8 +205,10 @@ func (j Job) prepare(s *spec.Spec, cfg lifgpu.Config) (*model.Model, backend.Opt
 	if err := Preflight(s, cfg, m, opts.Kind, j.Dir, j.Plot); err != nil {
 		return nil, opts, err
 	}
-	if err := m.Connect(cfg); err != nil {
-		return nil, opts, err
+	if cfg.HasNetwork() {
+		if _, err := abortable(ctx, "building the network", at, func() (*model.Model, error) { return m, m.Connect(cfg) }, nil); err != nil {
+			return nil, opts, err
+		}
 	}
 	return m, opts, nil
 }
@@ -263,11 +276,26 @@ func Resume(ctx context.Context, dir string, over Override, f Factory, logger *s
 }
 
 func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, error) {
-	s, cfg, err := j.Recipe.Spec()
+	// Until the population runs, an interruption leaves the folder as it was: a resume
+	// starts again from its checkpoint.
+	at := &InterruptedError{Dir: j.Dir}
+	type made struct {
+		s   *spec.Spec
+		cfg lifgpu.Config
+	}
+	sc, err := abortable(ctx, "reading the spec and its inputs", at, func() (made, error) {
+		s, cfg, err := j.Recipe.Spec()
+		return made{s, cfg}, err
+	}, nil)
+	if errors.Is(err, ErrInterrupted) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("remaking the spec of %s: %w", j.Dir, err)
 	}
-	m, opts, err := j.prepare(s, cfg)
+	s, cfg := sc.s, sc.cfg
+	at.Total = int64(s.Steps)
+	m, opts, err := j.prepare(ctx, s, cfg, at)
 	if err != nil {
 		return nil, err
 	}
@@ -287,8 +315,12 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 		return nil, fmt.Errorf("the run in %s is complete (run.json exists): nothing to resume", j.Dir)
 	}
 	mem, _ := memoryAvailable()
-	ck, err := readCheckpoint(filepath.Join(j.Dir, checkpointName), m, int64(s.Steps), mem.Avail)
+	ck, err := abortable(ctx, "reading the checkpoint", at, func() (*checkpoint, error) {
+		return readCheckpoint(filepath.Join(j.Dir, checkpointName), m, int64(s.Steps), mem.Avail)
+	}, nil)
 	switch {
+	case errors.Is(err, ErrInterrupted):
+		return nil, err
 	case errors.Is(err, os.ErrNotExist):
 		ck = &checkpoint{} // killed before its first checkpoint: start again
 	case err != nil:
@@ -298,13 +330,18 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 	}
 	// Every part the checkpoint names must be there as it was written, before any
 	// simulation: the recordings of those steps cannot be made again.
+	at.Step = ck.state.Step
 	if err := verifyParts(ctx, j.Dir, m, ck.parts); err != nil {
+		if ctx.Err() != nil {
+			at.While = "verifying the parts"
+			return nil, at
+		}
 		return nil, err
 	}
 	if err := cleanParts(j.Dir, files, len(ck.parts)); err != nil {
 		return nil, err
 	}
-	pop, err := j.newPopulation(opts, cfg)
+	pop, err := j.newPopulation(ctx, opts, cfg, at)
 	if err != nil {
 		return nil, err
 	}
@@ -319,12 +356,15 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 	return r.run(ctx)
 }
 
-func (j Job) newPopulation(opts backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
+// newPopulation makes the job's population; ctx abandons it (see abortable), closing
+// it once made.
+func (j Job) newPopulation(ctx context.Context, opts backend.Options, cfg lifgpu.Config, at *InterruptedError) (lifgpu.Population, error) {
 	f := j.New
 	if f == nil {
 		f = NewPopulation
 	}
-	pop, err := f(opts, cfg)
+	pop, err := abortable(ctx, "making the population", at, func() (lifgpu.Population, error) { return f(opts, cfg) },
+		func(p lifgpu.Population) { p.Close() })
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,7 +24,7 @@ import (
 
 // finish joins the parts into the final files, draws the figures, writes run.json
 // last, and removes the checkpoint and the parts.
-func (r *runner) finish(wall time.Duration) (*Result, error) {
+func (r *runner) finish(ctx context.Context, wall time.Duration) (*Result, error) {
 	dir, m := r.job.Dir, r.model
 	st, err := r.pop.State()
 	if err != nil {
@@ -35,12 +36,19 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 		res.Spikes += uint64(c)
 	}
 	if r.spec.Steps > 0 {
-		res.MeanRateHz = float64(res.Spikes) / (float64(m.N) * float64(r.spec.Steps) * m.Dt / 1000)
-		res.UpdatesPerS = float64(m.N) * float64(int64(r.spec.Steps)-r.resumedFrom) / wall.Seconds()
+		// Spikes a neuron a step (at most 1) times steps a second (1000/dt, finite for
+		// every valid dt): the product cannot overflow, as the quotient did for dt = 1e-306.
+		res.MeanRateHz = float64(res.Spikes) / (float64(m.N) * float64(r.spec.Steps)) * (1000 / m.Dt)
+		if wall > 0 {
+			res.UpdatesPerS = float64(m.N) * float64(int64(r.spec.Steps)-r.resumedFrom) / wall.Seconds()
+		}
 	}
 	// The final files are written from the parts a part at a time: however long the
 	// run, no recording is ever in memory whole (only -plot joins them).
 	write := func(name string, arrays ...npy.Pieces) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := npy.WriteNPZPieces(filepath.Join(dir, name), arrays...); err != nil {
 			return err
 		}
@@ -49,7 +57,7 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 	}
 	var err2 error // the first error of piece
 	piece := func(kind, name string, like any, tail ...int) npy.Pieces {
-		p, err := r.partsArray(kind, name, like, tail)
+		p, err := r.partsArray(ctx, kind, name, like, tail)
 		if err != nil && err2 == nil {
 			err2 = err
 		}
@@ -96,7 +104,7 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 			return nil, err
 		}
 	}
-	if r.job.Plot {
+	if r.job.Plot && ctx.Err() == nil {
 		joined := map[string]map[string]npy.Array{}
 		for _, kind := range recordedKinds(m) {
 			if a, err := r.joinParts(kind); err != nil {
@@ -108,6 +116,9 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 		if err := r.plots(res, joined); err != nil {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // run.json says the run is complete: not without every file
 	}
 	if err := r.writeRunJSON(res); err != nil {
 		return nil, err
@@ -121,7 +132,7 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 // time: a first pass checks the parts' headers and sums their lengths (a missing part
 // is an error), the writer then reads each part's data once, checking it (readPart).
 // tail are the dimensions after the first (the traces' k).
-func (r *runner) partsArray(kind, name string, like any, tail []int) (npy.Pieces, error) {
+func (r *runner) partsArray(ctx context.Context, kind, name string, like any, tail []int) (npy.Pieces, error) {
 	dir, m := r.job.Dir, r.model
 	missing := func(k int, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -140,6 +151,9 @@ func (r *runner) partsArray(kind, name string, like any, tail []int) (npy.Pieces
 	}
 	return npy.Pieces{Name: name, Shape: append([]int{rows}, tail...), Like: like, Each: func(emit func(any) error) error {
 		for k := 1; k <= len(r.parts); k++ {
+			if err := ctx.Err(); err != nil {
+				return err // the file being written is dropped whole
+			}
 			a, err := readPart(partPath(dir, kind, k), kind, m, partStart(r.parts, k), r.parts[k-1].end)
 			if err != nil {
 				return missing(k, err)

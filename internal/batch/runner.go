@@ -78,8 +78,13 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if err := r.writePart(); err != nil {
 		return nil, err
 	}
-	res, err := r.finish(wall)
+	res, err := r.finish(ctx, wall)
 	if err != nil {
+		if ctx.Err() != nil {
+			// The final files are written whole or not at all, and run.json last: a
+			// resume from the last checkpoint makes them again.
+			return nil, &InterruptedError{Step: r.checkpoint, Total: total, Dir: r.job.Dir, While: "writing the final files"}
+		}
 		return nil, err
 	}
 	log.Info("done", "steps", total, "spikes", res.Spikes, "wall_s", wall.Seconds(), "neuron_updates_per_s", res.UpdatesPerS)
