@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -46,6 +48,18 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	}
 	if *steps < 1 {
 		return fmt.Errorf("-steps %d: must be at least 1", *steps)
+	}
+	if *reps < 1 {
+		return fmt.Errorf("-reps %d: must be at least 1", *reps)
+	}
+	// The files are written after the whole benchmark: a path that cannot take them is
+	// refused now, not after minutes of measurement.
+	for _, f := range []struct{ flag, path string }{{"-json", *jsonOut}, {"-plot", *plotOut}} {
+		if f.path != "" {
+			if err := writable(f.path); err != nil {
+				return fmt.Errorf("%s %s: %w", f.flag, f.path, err)
+			}
+		}
 	}
 	var backs []string
 	switch *backends {
@@ -217,6 +231,28 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// writable checks that a file can be written at path: not a folder, in a folder that
+// exists and takes a new file.
+func writable(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return errors.New("is a folder: name a file")
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("its folder %s does not exist", dir)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a folder", dir)
+	}
+	f, err := os.CreateTemp(dir, ".lifgpu-bench-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 func parseSizes(s string) ([]int, error) {

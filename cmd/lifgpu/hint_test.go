@@ -23,6 +23,10 @@ func TestHints(t *testing.T) {
 		{fmt.Errorf("x: %w", &batch.InterruptedError{Step: 5, Total: 9, Dir: "d"}), "resume with: lifgpu run -resume d"},
 		{&batch.FaultError{Backend: "gpu", Err: fmt.Errorf("boom"), Dir: "d"}, "resume with: lifgpu run -resume d (add -backend cpu"},
 		{&batch.ResourceError{Resource: "disk", Dir: "d"}, "choose another folder with -o"},
+		{fmt.Errorf("x: %w", &batch.DiskFullError{Dir: "d", Checkpoint: 300, Total: 900, Err: fmt.Errorf("no space left on device")}),
+			"the disk of d is full (no space left on device): the checkpoint at step 300 of 900 and the recordings before it are intact; free some space (or choose a larger disk for the next run), then resume with: lifgpu run -resume d"},
+		{&batch.BusyError{Dir: "d", PID: 42}, "another lifgpu run (process 42) is using d: one run per output folder"},
+		{&batch.InterruptedError{Dir: "d", Step: 300, Total: 900, While: "writing the final files"}, "interrupted while writing the final files: the checkpoint at step 300 of 900 and the recordings before it are in d; resume with: lifgpu run -resume d"},
 	}
 	for _, c := range cases {
 		if got := c.err.Error() + hint(c.err); !strings.Contains(got, c.want) {
@@ -35,6 +39,9 @@ func TestHints(t *testing.T) {
 	}
 	if h := hint(&batch.InterruptedError{Dir: "d", Err: fmt.Errorf("disk full")}); h != "" {
 		t.Errorf("no resume hint when the checkpoint failed: %q", h)
+	}
+	if h := hint(&batch.InterruptedError{While: "building the network"}); h != "" {
+		t.Errorf("no resume hint for a run that never started: %q", h)
 	}
 }
 

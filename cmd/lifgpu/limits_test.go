@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/lifgpu/lifgpu/internal/batch"
@@ -51,4 +52,42 @@ func TestMemoryLimit(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Error("the refused run left its folder")
 	}
+}
+
+// TestDiskFull fills a real disk (a 2 MiB tmpfs; mounting one needs root) with a run
+// whose spikes, which the preflight cannot foresee, need more: the run stops saying
+// the disk is full, that its checkpoint is intact, and how to resume (the message used
+// not to mention -resume); with room made, the resume gives the files of a run never
+// stopped.
+func TestDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root")
+	}
+	dir := t.TempDir()
+	disk := filepath.Join(dir, "disk")
+	os.Mkdir(disk, 0o755)
+	if err := syscall.Mount("tmpfs", disk, "tmpfs", 0, "size=2m"); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v", err)
+	}
+	defer syscall.Unmount(disk, 0)
+	spec := filepath.Join(dir, "spikes.toml")
+	os.WriteFile(spec, []byte("n = 20000\nsteps = 2000\ncheckpoint_every = 100\n[input]\nbias = 1.2\n[record]\nspikes = true\nrate = true\ntraces = [0, 19999]\nstate = true\n"), 0o644)
+	whole := filepath.Join(dir, "whole")
+	if code, _, errs := run(t, "run", "-config", spec, "-o", whole, "-backend", "cpu"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	out := filepath.Join(disk, "out")
+	code, _, errs := run(t, "run", "-config", spec, "-o", out, "-backend", "cpu")
+	for _, want := range []string{"the disk of " + out + " is full", "no space left on device", "are intact", "free some space", "then resume with: lifgpu run -resume " + out} {
+		if code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("exit %d, want 1 and %q in:\n%s", code, want, errs)
+		}
+	}
+	if err := syscall.Mount("tmpfs", disk, "tmpfs", syscall.MS_REMOUNT, "size=64m"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "run", "-resume", out); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, errs)
+	}
+	sameOutputs(t, whole, out, "resumed after the disk was full")
 }

@@ -84,6 +84,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // library's messages name no flags).
 func hint(err error) string {
 	var (
+		full   *batch.DiskFullError
 		exists *batch.ExistsError
 		intr   *batch.InterruptedError
 		fault  *batch.FaultError
@@ -91,6 +92,8 @@ func hint(err error) string {
 		dev    *gpu.DeviceError
 	)
 	switch {
+	case errors.As(err, &full):
+		return "; free some space (or choose a larger disk for the next run), then resume with: lifgpu run -resume " + full.Dir
 	case errors.As(err, &dev):
 		return "; 'lifgpu info' lists them"
 	case errors.As(err, &exists) && exists.NotDir:

@@ -235,6 +235,28 @@ func TestBench(t *testing.T) {
 	}
 }
 
+// TestBenchRefusesFirst: what bench cannot honour is refused before it measures
+// anything: -reps 0 (it used to become 1 silently), a -json or -plot into a folder that
+// does not exist or onto a folder (they used to fail after the whole benchmark).
+func TestBenchRefusesFirst(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"-reps", "0"}, "-reps 0: must be at least 1"},
+		{[]string{"-json", filepath.Join(dir, "missing", "b.json")}, "its folder " + filepath.Join(dir, "missing") + " does not exist"},
+		{[]string{"-json", dir}, "is a folder: name a file"},
+		{[]string{"-plot", filepath.Join(dir, "nope", "b.png")}, "does not exist"},
+	} {
+		args := append([]string{"bench", "-backend", "cpu", "-n", "1000", "-steps", "5", "-no-baseline"}, c.args...)
+		code, out, errs := run(t, args...)
+		if code != 1 || !strings.Contains(errs, c.says) || strings.Contains(out, "workload") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want a refusal saying %q before any measurement", c.args, code, out, errs, c.says)
+		}
+	}
+}
+
 // TestBenchBuiltinBaselines: in a folder with no baselines around it (no ../shared, no
 // $LIFGPU_BASELINES), lifgpu bench -backend cpu runs the C reference built into the
 // binary beside its own rows, with the same spikes. Where gcc is on PATH (as in CI)

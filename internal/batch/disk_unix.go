@@ -27,3 +27,9 @@ func freeDisk(dir string) (int64, error) {
 		d = up
 	}
 }
+
+// isDiskFull reports whether err is a write that found no room: the disk full, or the
+// user's quota spent.
+func isDiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}

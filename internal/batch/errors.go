@@ -93,3 +93,18 @@ func (e *ResourceError) Error() string {
 	return fmt.Sprintf("the run needs about %s of memory (%s), %s is available%s: %s",
 		HumanBytes(e.Need), e.Detail, HumanBytes(e.Avail), limit, remedy)
 }
+
+// DiskFullError is a run stopped because a write found its disk full (or the user's
+// quota spent). The checkpoint at step Checkpoint in Dir, and the recordings before it,
+// are intact: a resume goes on from there once there is room.
+type DiskFullError struct {
+	Dir               string
+	Checkpoint, Total int64
+	Err               error
+}
+
+func (e *DiskFullError) Error() string {
+	return fmt.Sprintf("the disk of %s is full (%v): the checkpoint at step %d of %d and the recordings before it are intact", e.Dir, e.Err, e.Checkpoint, e.Total)
+}
+
+func (e *DiskFullError) Unwrap() error { return e.Err }

@@ -32,7 +32,18 @@ func (r *runner) sliceSteps() int64 {
 	return max(1, min(total/200+1, byWork))
 }
 
+// run runs the job to its end from the population's step. A write that finds the disk
+// full (or the quota spent) ends it with a *DiskFullError: the last checkpoint and the
+// parts it names are intact, and a resume goes on once there is room.
 func (r *runner) run(ctx context.Context) (*Result, error) {
+	res, err := r.runSteps(ctx)
+	if err != nil && isDiskFull(err) {
+		return nil, &DiskFullError{Dir: r.job.Dir, Checkpoint: r.checkpoint, Total: int64(r.spec.Steps), Err: err}
+	}
+	return res, err
+}
+
+func (r *runner) runSteps(ctx context.Context) (*Result, error) {
 	log := r.job.log()
 	total := int64(r.spec.Steps)
 	every := int64(r.spec.CheckpointEvery)
