@@ -287,15 +287,17 @@ func TestBuiltinTooLarge(t *testing.T) {
 	}
 }
 
-// TestBackendFails: a backend that cannot start leaves no output folder behind.
+// TestBackendFails: a backend that cannot start leaves no output folder behind, nor
+// the parents made for it.
 func TestBackendFails(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "out")
+	top := t.TempDir()
+	dir := filepath.Join(top, "a", "b", "out")
 	refuse := func(backend.Options, lifgpu.Config) (lifgpu.Population, error) { return nil, lifgpu.ErrNoGPU }
 	if _, err := Start(context.Background(), Job{Recipe: recipeIn(t, "n = 10\nsteps = 5\n"), Dir: dir, New: refuse}); !errors.Is(err, lifgpu.ErrNoGPU) {
 		t.Fatalf("got %v", err)
 	}
-	if _, err := os.Stat(dir); err == nil {
-		t.Errorf("a run whose backend failed left %s", dir)
+	if ents, _ := os.ReadDir(top); len(ents) != 0 {
+		t.Errorf("a run whose backend failed left %s", ents[0].Name())
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/conn"
@@ -180,8 +179,8 @@ func checkValues(c *checkpoint, m *model.Model, total int64) error {
 		}
 	}
 	for i, r := range st.Ref {
-		if max := m.RefSteps.At(i); r > max {
-			return fmt.Errorf("neuron %d is refractory for %d more steps, more than its t_ref of %d steps", i, r, max)
+		if most := m.RefSteps.At(i); r > most {
+			return fmt.Errorf("neuron %d is refractory for %d more steps, more than its t_ref of %d steps", i, r, most)
 		}
 	}
 	if len(c.parts) == 0 || c.parts[len(c.parts)-1].end != st.Step {
@@ -224,19 +223,12 @@ func checkValues(c *checkpoint, m *model.Model, total int64) error {
 	return nil
 }
 
-// shapeText formats a shape as NumPy does: (), (3,), (5, 2); nil (any) as (...).
+// shapeText formats a shape as NumPy does; nil (any) as (...).
 func shapeText(shape []int) string {
 	if shape == nil {
 		return "(...)"
 	}
-	parts := make([]string, len(shape))
-	for k, d := range shape {
-		parts[k] = fmt.Sprint(d)
-	}
-	if len(shape) == 1 {
-		return "(" + parts[0] + ",)"
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
+	return npy.FormatShape(shape)
 }
 
 // addSat and mulSat add and multiply non-negative int64s, saturating at MaxInt64: a

@@ -50,11 +50,12 @@ func (e *ForeignError) Error() string {
 }
 
 // folder is an output folder this process holds: its lock, and whether this run made
-// it (a run that fails before it starts then removes it again).
+// it, and which of its parents (a run that fails before it starts removes them again).
 type folder struct {
 	dir     string
 	lock    *os.File
 	created bool
+	parents []string // made for it, the nearest first
 }
 
 // claim takes dir for a new run. A folder that does not exist is made; one that exists
@@ -65,11 +66,9 @@ func claim(dir string, force bool) (*folder, error) {
 		return nil, errors.New("no output folder given (an empty name)")
 	}
 	created := true
-	err := os.Mkdir(dir, 0o755)
-	if errors.Is(err, fs.ErrNotExist) { // a parent is missing
-		if err = os.MkdirAll(filepath.Dir(dir), 0o755); err == nil {
-			err = os.Mkdir(dir, 0o755)
-		}
+	parents, err := mkdirParents(dir)
+	if err == nil {
+		err = os.Mkdir(dir, 0o755)
 	}
 	if err != nil {
 		if !errors.Is(err, fs.ErrExist) {
@@ -90,14 +89,32 @@ func claim(dir string, force bool) (*folder, error) {
 			return nil, &ExistsError{Dir: dir}
 		}
 	}
-	l, err := lockDir(dir)
-	if err != nil {
-		if created && !errors.As(err, new(*BusyError)) {
-			os.Remove(dir)
+	f := &folder{dir: dir, created: created, parents: parents}
+	if f.lock, err = lockDir(dir); err != nil {
+		if !errors.As(err, new(*BusyError)) {
+			f.abandon()
 		}
 		return nil, err
 	}
-	return &folder{dir: dir, lock: l, created: created}, nil
+	return f, nil
+}
+
+// mkdirParents makes the missing folders above dir, and returns them, the nearest
+// first.
+func mkdirParents(dir string) ([]string, error) {
+	var missing []string
+	for up := filepath.Dir(dir); ; up = filepath.Dir(up) {
+		if _, err := os.Stat(up); err == nil || up == filepath.Dir(up) {
+			break
+		}
+		missing = append(missing, up)
+	}
+	for k := len(missing) - 1; k >= 0; k-- {
+		if err := os.Mkdir(missing[k], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+	}
+	return missing, nil
 }
 
 // hold takes the lock of dir, an existing run's folder, for a resume.
@@ -121,11 +138,17 @@ func (f *folder) release() {
 }
 
 // abandon gives the folder up after a run failed before it wrote its job.json: a
-// folder the run made is removed again (it holds nothing but the lock).
+// folder the run made is removed again (it holds nothing but the lock), and the
+// parents it made for it, as far as they are empty.
 func (f *folder) abandon() {
 	f.release()
-	if f.created {
-		os.Remove(f.dir)
+	if !f.created {
+		return
+	}
+	for _, d := range append([]string{f.dir}, f.parents...) {
+		if os.Remove(d) != nil {
+			return
+		}
 	}
 }
 

@@ -126,22 +126,14 @@ const (
 
 // Start runs a job from step 0. The output folder is made (or, with Force, taken
 // over) and locked before anything is written; see folder.go.
-func Start(ctx context.Context, j Job) (res *Result, err error) {
+func Start(ctx context.Context, j Job) (*Result, error) {
 	if j.Backend != "" {
 		j.Recipe.Backend = j.Backend
 	}
-	type made struct {
-		s   *spec.Spec
-		cfg lifgpu.Config
-	}
-	sc, err := abortable(ctx, "reading the spec and its inputs", nil, func() (made, error) {
-		s, cfg, err := j.Recipe.Spec()
-		return made{s, cfg}, err
-	}, nil)
+	s, cfg, err := makeSpec(ctx, j.Recipe, nil)
 	if err != nil {
 		return nil, err
 	}
-	s, cfg := sc.s, sc.cfg
 	out, err := claim(j.Dir, j.Force)
 	if err != nil {
 		return nil, err
@@ -188,6 +180,20 @@ func Start(ctx context.Context, j Job) (res *Result, err error) {
 	started = true
 	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, files: files}
 	return r.run(ctx)
+}
+
+// makeSpec remakes the spec of recipe r (reading its inputs), abandoned when ctx ends
+// (see abortable; at: what is on disk then).
+func makeSpec(ctx context.Context, r Recipe, at *InterruptedError) (*spec.Spec, lifgpu.Config, error) {
+	type made struct {
+		s   *spec.Spec
+		cfg lifgpu.Config
+	}
+	m, err := abortable(ctx, "reading the spec and its inputs", at, func() (made, error) {
+		s, cfg, err := r.Spec()
+		return made{s, cfg}, err
+	}, nil)
+	return m.s, m.cfg, err
 }
 
 // prepare resolves the model of spec s (cfg) and the backend it runs on, refusing a run
@@ -279,21 +285,13 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 	// Until the population runs, an interruption leaves the folder as it was: a resume
 	// starts again from its checkpoint.
 	at := &InterruptedError{Dir: j.Dir}
-	type made struct {
-		s   *spec.Spec
-		cfg lifgpu.Config
-	}
-	sc, err := abortable(ctx, "reading the spec and its inputs", at, func() (made, error) {
-		s, cfg, err := j.Recipe.Spec()
-		return made{s, cfg}, err
-	}, nil)
+	s, cfg, err := makeSpec(ctx, j.Recipe, at)
 	if errors.Is(err, ErrInterrupted) {
 		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("remaking the spec of %s: %w", j.Dir, err)
 	}
-	s, cfg := sc.s, sc.cfg
 	at.Total = int64(s.Steps)
 	m, opts, err := j.prepare(ctx, s, cfg, at)
 	if err != nil {
@@ -331,7 +329,7 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 	// Every part the checkpoint names must be there as it was written, before any
 	// simulation: the recordings of those steps cannot be made again.
 	at.Step = ck.state.Step
-	if err := verifyParts(ctx, j.Dir, m, ck.parts); err != nil {
+	if err := verifyParts(ctx, j.Dir, ck.parts); err != nil {
 		if ctx.Err() != nil {
 			at.While = "verifying the parts"
 			return nil, at

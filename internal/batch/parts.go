@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -98,9 +99,7 @@ func partHeaders(path, kind string, m *model.Model, start, end int64) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s is damaged or not this run's part: %s; rerun the spec", path, fmt.Sprintf(format, args...))
-	}
+	bad := func(format string, args ...any) error { return badPart(path, format, args...) }
 	k := len(m.Record.Traces)
 	types := map[string]map[string]string{
 		"spikes": {"t": "float64", "i": "int32"},
@@ -108,7 +107,7 @@ func partHeaders(path, kind string, m *model.Model, start, end int64) (int, erro
 		"traces": {"t": "float64", "v": "float32", "neuron_ids": "int32"},
 	}[kind]
 	if len(hs) != len(types) {
-		return 0, bad("%d arrays, want %d (%s)", len(hs), len(types), strings.Join(slices.Sorted(mapKeys(types)), ", "))
+		return 0, bad("%d arrays, want %d (%s)", len(hs), len(types), strings.Join(slices.Sorted(maps.Keys(types)), ", "))
 	}
 	for name, typ := range types {
 		h, ok := hs[name]
@@ -142,16 +141,6 @@ func partHeaders(path, kind string, m *model.Model, start, end int64) (int, erro
 	return rows[0], nil
 }
 
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // readPart reads part path, of kind, holding steps [start, end) of a run of m: its
 // headers are checked first (partHeaders), its CRC-32 as it is read, then every value:
 // times on the step grid within [start, end) (a spike's, sorted by step then neuron;
@@ -165,9 +154,7 @@ func readPart(path, kind string, m *model.Model, start, end int64) (map[string]n
 	if err != nil {
 		return nil, err
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s is damaged or not this run's part: %s; rerun the spec", path, fmt.Sprintf(format, args...))
-	}
+	bad := func(format string, args ...any) error { return badPart(path, format, args...) }
 	t := a["t"].Data.([]float64)
 	// step returns the step of time x, if x is one of the grid's times in [start, end).
 	step := func(x float64) (int64, bool) {
@@ -221,6 +208,11 @@ func readPart(path, kind string, m *model.Model, start, end int64) (map[string]n
 	return a, nil
 }
 
+// badPart says what is wrong with the part at path.
+func badPart(path, format string, args ...any) error {
+	return fmt.Errorf("%s is damaged or not this run's part: %s; rerun the spec", path, fmt.Sprintf(format, args...))
+}
+
 // partStart is the step part k (from 1) of parts begins at.
 func partStart(parts []partRecord, k int) int64 {
 	if k < 2 {
@@ -232,7 +224,7 @@ func partStart(parts []partRecord, k int) int64 {
 // verifyParts checks, before a resume simulates anything, that every part of parts is
 // in dir with the bytes it was written with (its SHA-256): a part missing or damaged
 // is found now, not after hours of simulation. ctx stops it between reads.
-func verifyParts(ctx context.Context, dir string, m *model.Model, parts []partRecord) error {
+func verifyParts(ctx context.Context, dir string, parts []partRecord) error {
 	for k, p := range parts {
 		for kind, name := range partKinds {
 			if p.sums[kind] == [32]byte{} {

@@ -98,6 +98,9 @@ func shapeLen(shape []int) (int, error) {
 	return n, nil
 }
 
+// FormatShape formats shape as NumPy prints it, a Python tuple: (), (3,), (2, 3).
+func FormatShape(shape []int) string { return shapeString(shape) }
+
 // shapeString formats shape as a Python tuple: (), (3,), (2, 3).
 func shapeString(shape []int) string {
 	var b strings.Builder

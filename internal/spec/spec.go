@@ -395,7 +395,7 @@ func (s *Spec) values(name string, v Value) (lifgpu.Values, error) {
 				n *= d
 			}
 			return lifgpu.Values{}, &lifgpu.FieldError{Field: name, Value: path,
-				Rule:   fmt.Sprintf("holds %d values of shape %s, want one per neuron: shape (%d,)", n, shape(a.Shape), s.N),
+				Rule:   fmt.Sprintf("holds %d values of shape %s, want one per neuron: shape (%d,)", n, npy.FormatShape(a.Shape), s.N),
 				Remedy: "save a one-dimensional array, e.g. numpy.save(path, a.reshape(-1)) if the order is right"}
 		}
 		x, err := a.Float64s()
@@ -419,18 +419,6 @@ func (s *Spec) values(name string, v Value) (lifgpu.Values, error) {
 		return lifgpu.Float64s(v.Array), nil
 	}
 	return lifgpu.Scalar(v.Number), nil
-}
-
-// shape formats an array's shape as NumPy does: (), (3,), (5, 2).
-func shape(dims []int) string {
-	parts := make([]string, len(dims))
-	for k, d := range dims {
-		parts[k] = fmt.Sprint(d)
-	}
-	if len(dims) == 1 {
-		return "(" + parts[0] + ",)"
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // Default is the built-in spec that `lifgpu run` uses without -config: 100,000 neurons
