@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/conn"
 	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/rng"
 	"github.com/lifgpu/lifgpu/shaders"
@@ -237,3 +238,6 @@ func (p *Population) setConstants(pr *lifProgram) error {
 	}
 	return checkGL("setting up " + shaderFile)
 }
+
+// connInclude is internal/conn's GLSL: procedural rows drawn again in propagate.comp.
+var connInclude = include{name: "conn", file: "internal/conn/conn.glsl", src: conn.GLSL}
