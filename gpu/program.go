@@ -5,6 +5,7 @@ package gpu
 import (
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -150,6 +151,13 @@ type lifUniforms struct {
 	NoiseMean  int32 `glsl:"uNoiseMean"`
 	NoiseStd   int32 `glsl:"uNoiseStd"`
 	PoissonW   int32 `glsl:"uPoissonWeight"`
+	RateBase   int32 `glsl:"uRateBase"`
+	TraceRow0  int32 `glsl:"uTraceRow0"`
+	D          int32 `glsl:"uD"`
+	Slot0      int32 `glsl:"uSlot0"`
+	SynScale   int32 `glsl:"uSynScale"`
+	DecayEx    int32 `glsl:"uDecayEx"`
+	DecayIn    int32 `glsl:"uDecayIn"`
 }
 
 // lifProgram is a linked variant of lif.comp.
@@ -210,6 +218,11 @@ func (p *Population) defines(key progKey) ([]string, []include) {
 		defs = append(defs, "POISSON", fmt.Sprintf("POISSON_LEN %d", p.lay.poissonLen))
 		flag(p.lay.poissonPN, "POISSON_PN")
 	}
+	if nl := p.lay.net; nl != nil {
+		defs = append(defs, "NET")
+		flag(nl.exDelta, "EX_DELTA")
+		flag(nl.inDelta, "IN_DELTA")
+	}
 	return defs, incs
 }
 
@@ -235,6 +248,12 @@ func (p *Population) setConstants(pr *lifProgram) error {
 	}
 	if m.HasPoisson {
 		gl.ProgramUniform1f(id, u.PoissonW, m.PoissonWeight.Scalar)
+	}
+	if nl := p.lay.net; nl != nil {
+		gl.ProgramUniform1ui(id, u.D, uint32(nl.D))
+		gl.ProgramUniform1f(id, u.SynScale, float32(math.Ldexp(1, -nl.q)))
+		gl.ProgramUniform1f(id, u.DecayEx, m.Ex.Decay.Scalar)
+		gl.ProgramUniform1f(id, u.DecayIn, m.In.Decay.Scalar)
 	}
 	return checkGL("setting up " + shaderFile)
 }
