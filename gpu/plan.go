@@ -174,15 +174,15 @@ type plan struct {
 	dev               Device
 	hooks             gpuhook.Hooks // lowered limits, a small spike list
 	n, chunkN, chunks int
-	maxBlock          int64 // bytes, the largest binding
-	groups            int   // the largest dispatch (workgroups)
-	spikeCap          int   // initial spike list capacity (spikes)
-	spikeCapMax       int   // the most one binding holds
+	maxBlock          int64      // bytes, the largest binding
+	groups            int        // the largest dispatch (workgroups)
+	spikeCap          int        // initial spike list capacity (spikes)
+	spikeCapMax       int        // the most one binding holds
 	rows              []rowChunk // a network's stored synapses, cut into storage blocks
 	maxSpikes         int        // the most spikes one propagation takes (its grid's limit)
-	rateCap           int   // steps in the rate buffer
-	traceCap          int   // floats in the trace buffer
-	perNeuron, fixed  int64 // device bytes: perNeuron*n + fixed
+	rateCap           int        // steps in the rate buffer
+	traceCap          int        // floats in the trace buffer
+	perNeuron, fixed  int64      // device bytes: perNeuron*n + fixed
 }
 
 func planFor(n int, l layout, d Device, h gpuhook.Hooks) plan {

@@ -33,9 +33,9 @@ type Population struct {
 	spikeCap   int
 	rateBuf    *buffer
 	traceBuf   *buffer
-	normalBuf  *buffer // rng.NormalTable.Values(), when there is noise
-	poissonBuf *buffer // the shared Poisson thresholds (per-neuron ones are in the chunks)
-	k          int     // steps per fused dispatch now
+	normalBuf  *buffer     // rng.NormalTable.Values(), when there is noise
+	poissonBuf *buffer     // the shared Poisson thresholds (per-neuron ones are in the chunks)
+	k          int         // steps per fused dispatch now
 	net        *netBuffers // a network's synapses and programs (netbuf.go), nil without one
 
 	lost    bool   // a GPU reset took the context (robust.go), or an injected fault (gpuhook.Hooks.FaultLost)
