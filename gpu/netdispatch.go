@@ -78,6 +78,7 @@ func (p *Population) netOverflow(pr *lifProgram, cs []*chunk, s0 int64, b batchR
 		return 0, nil // alone in a batch, the pair fits
 	}
 	if b.k > 1 {
+		p.stats.halved++
 		h := b.k / 2
 		if err := p.dispatchNet(pr, cs, s0, h); err != nil {
 			return 0, err
@@ -87,6 +88,7 @@ func (p *Population) netOverflow(pr *lifProgram, cs []*chunk, s0 int64, b batchR
 	if len(cs) > 1 {
 		// One step of some chunks, then of the others: their spikes of step s0 arrive
 		// at s0+1 or later, and no chunk reads the slot of a step it has not reached.
+		p.stats.split++
 		h := len(cs) / 2
 		if err := p.dispatchNet(pr, cs[:h], s0, 1); err != nil {
 			return 0, err

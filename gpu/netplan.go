@@ -163,8 +163,11 @@ func (p *plan) planNet() {
 	}
 	// A pair's propagation grid is spikes*groups workgroups in x and y.
 	p.maxSpikes = int(min(int64(p.groups)*maxGroupY/int64(g), math.MaxInt32))
-	p.perNeuron += 2*4*int64(nl.D) + 4 // both rings; a row offset
-	p.fixed += 4*int64(nl.synWords)*nl.stored + 4*int64(len(p.rows)) + 16*int64(len(p.rows)+len(nl.proc))
+	p.perNeuron += 2 * 4 * int64(nl.D) // both rings
+	p.fixed += p.synBytes() + 16*int64(len(p.rows)+len(nl.proc)+1)
+	for _, rc := range p.rows {
+		p.fixed += 4 * int64(rc.preHi-rc.preLo+1) // the row offsets
+	}
 	for _, g := range nl.proc {
 		p.fixed += 4 * int64(len(g.Gap.T)+1)
 	}

@@ -3,8 +3,13 @@
 package gpu
 
 import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
+	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/conformance"
 	"github.com/lifgpu/lifgpu/internal/gpuhook"
 )
@@ -13,10 +18,219 @@ func TestNetworkHandComputed(t *testing.T) {
 	conformance.HandComputed(t, factory(t, Options{}, gpuhook.Hooks{}))
 }
 
+// TestNetworkConformance: random networks (heterogeneous delays, both ports, delta and
+// exponential currents, Euler and exact, noise and Poisson, stored and procedural
+// projections) against the reference after every call of a random plan, the currents
+// and rings included; then with small storage blocks and spike lists.
 func TestNetworkConformance(t *testing.T) {
 	conformance.Network(t, factory(t, Options{}, gpuhook.Hooks{}), conformance.Scale{MaxN: 1500, MaxSteps: 300, Cases: 12})
+	conformance.Network(t, factory(t, Options{StepsPerDispatch: 13}, gpuhook.Hooks{MaxBlockSize: 16 << 10, SpikeBuffer: 40}),
+		conformance.Scale{MaxN: 800, MaxSteps: 150, Cases: 4})
 }
 
 func TestNetworkStoredProcedural(t *testing.T) {
 	conformance.StoredProcedural(t, factory(t, Options{}, gpuhook.Hooks{}))
+}
+
+// TestNetworkResume restores the reference's network state (currents and rings) into
+// GPU populations, whole and split, and the GPU's into the reference.
+func TestNetworkResume(t *testing.T) {
+	conformance.NetworkResume(t, factory(t, Options{}, gpuhook.Hooks{}), conformance.Scale{MaxN: 1200, MaxSteps: 200, Cases: 8})
+	conformance.NetworkResume(t, factory(t, Options{StepsPerDispatch: 7}, gpuhook.Hooks{MaxBlockSize: 16 << 10}), conformance.Scale{MaxN: 800, MaxSteps: 120, Cases: 4})
+}
+
+// netConfig is a network for the GPU's own paths: n neurons whose shortest delay is
+// minDelay steps (so that a dispatch pair takes that many), a stored Bernoulli
+// projection with long rows (p = 0.8 from a quarter of the neurons to all: rows of
+// 0.8 n synapses, several workgroups each), a procedural one, an inhibitory in-degree
+// one and explicit synapses; per-neuron tau_syn_ex with some delta neurons, noise and
+// Poisson input, every recording.
+func netConfig(r *rand.Rand, n, minDelay int, method lifgpu.Method, rec bool) lifgpu.Config {
+	dt := 0.1
+	arr := func(lo, hi float64) lifgpu.Values {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = lo + (hi-lo)*r.Float64()
+		}
+		return lifgpu.Float64s(v)
+	}
+	cfg := lifgpu.Config{N: n, Seed: r.Uint64()}
+	cfg.Params = lifgpu.Params{Method: method, Dt: dt, TRef: arr(0, 2)}
+	cfg.Input.Bias = arr(0.4, 0.9)
+	cfg.Input.Noise = lifgpu.Noise{Std: lifgpu.Scalar(0.3)}
+	cfg.Input.Poisson = lifgpu.Poisson{Rate: lifgpu.Scalar(800), Weight: lifgpu.Scalar(0.1)}
+	tauEx := make([]float64, n)
+	for i := range tauEx {
+		if r.IntN(5) > 0 {
+			tauEx[i] = 1 + 4*r.Float64()
+		}
+	}
+	cfg.Synapses = lifgpu.Synapses{TauSynEx: lifgpu.Float64s(tauEx), TauSynIn: lifgpu.Scalar(0)}
+	if r.IntN(2) == 0 {
+		cfg.Synapses.TauSynIn = lifgpu.Scalar(3)
+	}
+	all := lifgpu.Range{Lo: 0, Hi: n}
+	d := float64(minDelay)
+	ex := lifgpu.Projection{Name: "explicit"}
+	for range 50 {
+		ex.Pre = append(ex.Pre, int32(r.IntN(n)))
+		ex.Post = append(ex.Post, int32(r.IntN(n)))
+		ex.Weight = append(ex.Weight, r.NormFloat64())
+		ex.Delay = append(ex.Delay, dt*(d+float64(r.IntN(9))))
+	}
+	cfg.Projections = []lifgpu.Projection{
+		{Name: "long", PreRange: lifgpu.Range{Lo: 0, Hi: n / 4}, PostRange: all, P: 0.8,
+			WeightDist: lifgpu.Dist{Mean: 0.05, Std: 0.03}, DelayDist: lifgpu.Dist{Mean: dt * (d + 3), Std: dt * 0.3}},
+		{Name: "procedural", PreRange: lifgpu.Range{Lo: n / 4, Hi: n / 2}, PostRange: all, P: 0.1, Procedural: true, NoAutapses: true,
+			WeightDist: lifgpu.Dist{Mean: -0.2, Std: 0.1}, DelayDist: lifgpu.Dist{Mean: dt * (d + 1)}},
+		{Name: "in-degree", PreRange: lifgpu.Range{Lo: n / 2, Hi: n}, PostRange: all, InDegree: 5,
+			WeightDist: lifgpu.Dist{Mean: -0.5}, DelayDist: lifgpu.Dist{Mean: dt * d}},
+		ex,
+	}
+	if rec {
+		cfg.Record = lifgpu.Record{Spikes: true, Rate: true, Traces: []int{0, n - 1, n / 2}, TraceEvery: 2}
+	} else {
+		cfg.Record = lifgpu.Record{Rate: r.IntN(2) == 0}
+	}
+	return cfg
+}
+
+var netCalls = []call{{run: 40}, {x: 1}, {pn: true}, {run: 77}, {run: 3}, {x: -1}, {run: 60}}
+
+// TestNetworkSplit cuts a network into many storage blocks: rings of 256 neurons, row
+// chunks of at most 2,040 synapses (rows of ~480 span chunks), and a group limit of 2
+// in x (propagation grids go up in y); dispatch pairs of 1 and 3 steps.
+func TestNetworkSplit(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	for _, c := range []struct {
+		minDelay int
+		method   lifgpu.Method
+		rec      bool
+	}{{3, lifgpu.Euler, true}, {1, lifgpu.Exact, false}} {
+		t.Run(fmt.Sprintf("mindelay%d_%s", c.minDelay, c.method), func(t *testing.T) {
+			cfg := netConfig(r, 600, c.minDelay, c.method, c.rec)
+			p := compare(t, cfg, Options{StepsPerDispatch: 25}, gpuhook.Hooks{MaxBlockSize: 16 << 10, MaxGroupCount: 2}, netCalls)
+			split, long := 0, 0
+			for k, rc := range p.plan.rows {
+				if k > 0 && p.plan.rows[k-1].preHi > rc.preLo {
+					split++ // a row shared with the chunk before
+				}
+				if rc.groups > 1 {
+					long++
+				}
+			}
+			if len(p.chunks) < 2 || len(p.plan.rows) < 10 || split == 0 || long == 0 || p.lay.net.minDelay != c.minDelay {
+				t.Fatalf("%d ring chunks, %d row chunks (%d rows split, %d with several workgroups a row), min delay %d: the split is not exercised",
+					len(p.chunks), len(p.plan.rows), split, long, p.lay.net.minDelay)
+			}
+			t.Logf("%d ring chunks of %d, %d row chunks (%d rows split), %+v", len(p.chunks), p.plan.chunkN, len(p.plan.rows), split, p.stats)
+		})
+	}
+}
+
+// TestNetworkRowGroups: rows longer than a workgroup's share (propWG*propPer synapses)
+// take several workgroups, whole storage blocks, pairs of several steps.
+func TestNetworkRowGroups(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	cfg := netConfig(r, 1500, 4, lifgpu.Euler, true)
+	p := compare(t, cfg, Options{}, gpuhook.Hooks{}, netCalls)
+	if len(p.plan.rows) != 1 || p.plan.rows[0].groups < 4 {
+		t.Fatalf("row chunks %+v: want one, with rows of at least 4 workgroups", p.plan.rows)
+	}
+}
+
+// TestNetworkOverflow starts with tiny spike lists: a batch fails at the pair whose
+// spikes do not fit, commits the pairs before it and goes on from there with a grown
+// list; with small storage blocks a step's spikes cannot fit one list, and the step
+// is done in halves of the chunks. Recorded and unrecorded spike lists.
+func TestNetworkOverflow(t *testing.T) {
+	r := rand.New(rand.NewPCG(45, 46))
+	for _, c := range []struct {
+		name  string
+		rec   bool
+		hooks gpuhook.Hooks
+	}{
+		{"grow", true, gpuhook.Hooks{SpikeBuffer: 5}},
+		{"grow-unrecorded", false, gpuhook.Hooks{SpikeBuffer: 3}},
+		{"halves", true, gpuhook.Hooks{SpikeBuffer: 5, MaxBlockSize: 4 << 10}},
+		{"halves-unrecorded", false, gpuhook.Hooks{SpikeBuffer: 5, MaxBlockSize: 4 << 10}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := netConfig(r, 1200, 2, lifgpu.Exact, c.rec)
+			cfg.Projections = cfg.Projections[1:3] // procedural and in-degree: few stored synapses, so that tiny blocks stay few
+			cfg.Params.TRef = lifgpu.Scalar(0)
+			cfg.Input.Bias = lifgpu.Scalar(3) // dense: hundreds of spikes a step
+			p := compare(t, cfg, Options{StepsPerDispatch: 50}, c.hooks, netCalls)
+			if p.stats.redone == 0 || p.stats.grown == 0 {
+				t.Fatalf("no batch redone or no growth: %+v", p.stats)
+			}
+			if halves := c.hooks.MaxBlockSize > 0; halves != (p.stats.halved > 0 && p.stats.split > 0) {
+				t.Fatalf("halves of steps and of chunks: %+v, want them %v", p.stats, halves)
+			}
+			t.Logf("%d chunks, list of %d (at most %d), %+v", len(p.chunks), p.spikeCap, p.plan.spikeCapMax, p.stats)
+		})
+	}
+}
+
+// TestNetworkFault injects a failure into network batches: afterwards the population
+// refuses to step and to give its state (the rings are written in place) until a
+// Restore, and then goes on with the reference's bits.
+func TestNetworkFault(t *testing.T) {
+	r := rand.New(rand.NewPCG(47, 48))
+	cfg := netConfig(r, 700, 2, lifgpu.Euler, true)
+	for _, after := range []int{1, 5, 12} {
+		t.Run(fmt.Sprint("after", after), func(t *testing.T) {
+			p := newHooked(t, cfg, Options{StepsPerDispatch: 9}, gpuhook.Hooks{FaultAfter: after, MaxBlockSize: 16 << 10})
+			if err := p.Run(80); err == nil || !strings.Contains(err.Error(), "injected fault") {
+				t.Fatalf("Run: %v, want the injected fault", err)
+			}
+			if _, err := p.State(); err == nil {
+				t.Fatal("State after a failed network batch: no error")
+			}
+			if err := p.Run(1); err == nil {
+				t.Fatal("a torn population stepped on")
+			}
+			ref := mustRef(t, cfg)
+			defer ref.Close()
+			if err := ref.Run(33); err != nil {
+				t.Fatal(err)
+			}
+			st, _ := ref.State()
+			ref.ClearRecording()
+			if err := p.Restore(st); err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []lifgpu.Population{ref, p} {
+				if err := q.Run(40); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if d := conformance.Diff(ref, p); d != "" {
+				t.Fatalf("after Restore: %s", d)
+			}
+		})
+	}
+}
+
+// TestNetworkMemory: a network that does not fit the stated free memory is refused
+// before allocating, with the numbers.
+func TestNetworkMemory(t *testing.T) {
+	cfg := netConfig(rand.New(rand.NewPCG(49, 50)), 2000, 5, lifgpu.Euler, true)
+	_, err := newPopulation(cfg, Options{}, gpuhook.Hooks{AvailableMemory: 1 << 20})
+	noGPU(t, err)
+	if !errors.Is(err, lifgpu.ErrOutOfDeviceMemory) {
+		t.Fatalf("err = %v, want ErrOutOfDeviceMemory", err)
+	}
+	for _, want := range []string{"2000 neurons", "stored synapses", "delay rings of", "1.0 MiB is available", "procedural"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	p := newHooked(t, cfg, Options{}, gpuhook.Hooks{})
+	if got, want := p.bufs.bytes(), p.plan.bytes()-4*int64(cfg.N); got != want {
+		t.Errorf("%d bytes of buffers, want the plan's %d less Forward's x", got, want)
+	}
+	if !strings.Contains(p.Backend(), "network:") {
+		t.Errorf("Backend() = %q, want the network's note", p.Backend())
+	}
 }

@@ -68,6 +68,8 @@ type stats struct {
 	dispatches int // fused dispatches (one per chunk)
 	redone     int // dispatch batches redone after a spike-list overflow
 	grown      int // times the spike list grew
+	halved     int // a network's dispatch pairs done in halves of their steps
+	split      int // a network's one-step pairs done in halves of the chunks
 }
 
 // New makes a population of cfg.N neurons on the GPU. It fails with an error wrapping
