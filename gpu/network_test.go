@@ -234,3 +234,43 @@ func TestNetworkMemory(t *testing.T) {
 		t.Errorf("Backend() = %q, want the network's note", p.Backend())
 	}
 }
+
+// TestNetworkProceduralLoopCap: a procedural row long enough to pass llvmpipe's limit
+// on an invocation's loop iterations (one a synapse with p = 1, more with gaps to draw)
+// is refused there, naming the cause, rather than losing synapses silently; shorter
+// ones, and all of them on a hardware GPU, give the reference's bits.
+func TestNetworkProceduralLoopCap(t *testing.T) {
+	for _, c := range []struct {
+		p   float64
+		n   int
+		cut bool // on llvmpipe
+	}{{1, 20_000, false}, {1, 80_000, true}, {0.6, 20_000, true}} {
+		t.Run(fmt.Sprintf("p%g_n%d", c.p, c.n), func(t *testing.T) {
+			cfg := lifgpu.Config{N: c.n, Record: lifgpu.Record{Spikes: true}}
+			bias := make([]float32, c.n)
+			for i := range 4 {
+				bias[i] = 4 // spikes at step 13
+			}
+			cfg.Input.Bias = lifgpu.Float32s(bias)
+			cfg.Projections = []lifgpu.Projection{{PreRange: lifgpu.Range{Lo: 0, Hi: 4}, PostRange: lifgpu.Range{Lo: 0, Hi: c.n}, P: c.p, Procedural: true,
+				WeightDist: lifgpu.Dist{Mean: 0.5, Std: 0.1}, DelayDist: lifgpu.Dist{Mean: 1, Std: 0.2}}}
+			p := newPop(t, cfg, Options{})
+			err := p.Run(30)
+			if c.cut && p.Device().Software {
+				if err == nil || !strings.Contains(err.Error(), "procedural row's loops") {
+					t.Fatalf("Run on %s: %v, want the loop limit named", p.Device().Renderer, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := mustRef(t, cfg)
+			defer ref.Close()
+			ref.Run(30)
+			if d := conformance.Diff(ref, p); d != "" {
+				t.Fatal(d)
+			}
+		})
+	}
+}

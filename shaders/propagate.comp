@@ -238,34 +238,29 @@ void main() {
 	}
 	// Targets come in increasing order: the walk stops at the ring chunk's end.
 	uint hi = min(uPostHi, uRingLo + uRingN);
-	// Every loop below ends through `done`: a driver that stops an invocation's loops
-	// (llvmpipe after 65,535 iterations in all) leaves it false, and the host refuses
-	// the batch rather than lose synapses silently.
-	bool done = false;
+	// A driver may stop an invocation's loops (llvmpipe after 65,535 iterations in all:
+	// every loop then ends after its current trip). The walk's position after its loop
+	// tells: it ends past hi only when the row was walked to its end, and the host
+	// refuses the batch rather than lose synapses silently. (A flag set before the
+	// loop's one break would not do: a compiler knows that it is set after the loop.)
+	bool cut;
 	if (uAll != 0u) {
 		uint j = max(uPostLo, uRingLo);
-		for (;;) {
-			if (j >= hi) {
-				done = true;
-				break;
-			}
+		for (; j < hi; j++) {
 			synapse(pre, j, j - uPostLo, s.step);
-			j++;
 		}
+		cut = j < hi;
 	} else {
 		conn_row row = conn_row_start(uSeed, uStream, pre, uPostLo);
 		uint j, m;
-		for (;;) {
-			if (!conn_row_next(row, uGapLen, hi, j, m)) {
-				done = true;
-				break;
-			}
+		while (conn_row_next(row, uGapLen, hi, j, m)) {
 			if (j >= uRingLo) {
 				synapse(pre, j, m, s.step);
 			}
 		}
+		cut = row.j <= hi; // the row's end leaves it past hi (conn_row_next)
 	}
-	if (!done) {
+	if (cut) {
 		atomicOr(netTruncated, 1u);
 	}
 }
