@@ -139,6 +139,23 @@ func TestNetworkRowGroups(t *testing.T) {
 	}
 }
 
+// TestNetworkWideSynapses: weights of 25 bits (one synapse holds most of the largest
+// input, so w_q is near 2^24) with delays of 8 (D = 251) do not fit
+// one word beside each other: synapses take three words.
+func TestNetworkWideSynapses(t *testing.T) {
+	cfg := netConfig(rand.New(rand.NewPCG(51, 52)), 400, 2, lifgpu.Euler, true)
+	cfg.Projections = append(cfg.Projections, lifgpu.Projection{Name: "wide", Pre: []int32{0, 1, 2, 3}, Post: []int32{5, 6, 7, 8},
+		Weight: []float64{20, -20, 2.5, 3}, Delay: []float64{25, 25, 0.3, 12}})
+	p := compare(t, cfg, Options{}, gpuhook.Hooks{}, []call{{run: 150}, {x: 1}, {run: 150}})
+	if nl := p.lay.net; nl.synWords != 3 || nl.D != 251 {
+		t.Fatalf("%d words a synapse, %d ring slots: want 3 and 251", nl.synWords, nl.D)
+	}
+	counts := make([]uint32, cfg.N)
+	if err := p.Counts(counts); err != nil || min(counts[0], counts[1], counts[2], counts[3]) == 0 {
+		t.Fatalf("the wide synapses' pre neurons spiked %v times (%v): the test does not reach them", counts[:4], err)
+	}
+}
+
 // TestNetworkOverflow starts with tiny spike lists: a batch fails at the pair whose
 // spikes do not fit, commits the pairs before it and goes on from there with a grown
 // list; with small storage blocks a step's spikes cannot fit one list, and the step
