@@ -33,13 +33,13 @@ type netHeader struct {
 // pairWindow is one update dispatch of a batch: steps [s0, s0+k).
 type pairWindow = window
 
-// batchResult is what one batch did: done steps committed, and when a pair failed,
-// its steps and spikes, and the spikes in the list.
+// batchResult is what one batch of steps steps did: done steps committed, and when a
+// pair failed, its steps and spikes, and the spikes in the list.
 type batchResult struct {
-	done     int
-	failed   bool
-	k        int
-	n, count int
+	steps, done int
+	failed      bool
+	k           int
+	n, count    int
 }
 
 // dispatchNet advances the chunks cs of a network through the steps [s0, s0+k), in
@@ -70,7 +70,13 @@ func (p *Population) dispatchNet(pr *lifProgram, cs []*chunk, s0 int64, k int) e
 // returns its steps.
 func (p *Population) netOverflow(pr *lifProgram, cs []*chunk, s0 int64, b batchResult) (int, error) {
 	if b.count > p.spikeCap && b.n <= p.plan.spikeCapMax {
-		if _, err := p.growSpikes(min(p.plan.spikeCapMax, b.count+b.count/4)); err != nil {
+		// Room for the whole batch at the rate seen so far (one pair's, when the list
+		// is not recorded and each pair's spikes start at 0), and a quarter more.
+		want := int64(b.count) * int64(b.steps) / int64(b.done+b.k)
+		if !p.m.Record.Spikes {
+			want = int64(b.n)
+		}
+		if _, err := p.growSpikes(int(min(int64(p.plan.spikeCapMax), want+want/4))); err != nil {
 			return 0, err
 		}
 	}
@@ -161,7 +167,7 @@ func (p *Population) netBatch(pr *lifProgram, cs []*chunk, s0 int64, k int) (res
 	ok := len(pairs)
 	if hdr.failed != 0 {
 		ok = int(hdr.failed) - 1
-		res = batchResult{failed: true, k: pairs[ok].k, n: int(hdr.count - hdr.next), count: int(hdr.count)}
+		res = batchResult{steps: k, failed: true, k: pairs[ok].k, n: int(hdr.count - hdr.next), count: int(hdr.count)}
 	}
 	for _, pw := range pairs[:ok] {
 		res.done += pw.k
