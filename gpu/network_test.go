@@ -43,8 +43,9 @@ func TestNetworkResume(t *testing.T) {
 // minDelay steps (so that a dispatch pair takes that many), a stored Bernoulli
 // projection with long rows (p = 0.8 from a quarter of the neurons to all: rows of
 // 0.8 n synapses, several workgroups each), a procedural one, an inhibitory in-degree
-// one and explicit synapses; per-neuron tau_syn_ex with some delta neurons, noise and
-// Poisson input, every recording.
+// one, explicit synapses (two of whose weights round to 0) and a procedural p = 1
+// projection with a constant weight; per-neuron tau_syn_ex with some delta neurons,
+// noise and Poisson input, every recording.
 func netConfig(r *rand.Rand, n, minDelay int, method lifgpu.Method, rec bool) lifgpu.Config {
 	dt := 0.1
 	arr := func(lo, hi float64) lifgpu.Values {
@@ -78,6 +79,7 @@ func netConfig(r *rand.Rand, n, minDelay int, method lifgpu.Method, rec bool) li
 		ex.Weight = append(ex.Weight, r.NormFloat64())
 		ex.Delay = append(ex.Delay, dt*(d+float64(r.IntN(9))))
 	}
+	ex.Weight[0], ex.Weight[1] = 0, 1e-12 // weights that round to 0: not on the device
 	cfg.Projections = []lifgpu.Projection{
 		{Name: "long", PreRange: lifgpu.Range{Lo: 0, Hi: n / 4}, PostRange: all, P: 0.8,
 			WeightDist: lifgpu.Dist{Mean: 0.05, Std: 0.03}, DelayDist: lifgpu.Dist{Mean: dt * (d + 3), Std: dt * 0.3}},
@@ -86,6 +88,8 @@ func netConfig(r *rand.Rand, n, minDelay int, method lifgpu.Method, rec bool) li
 		{Name: "in-degree", PreRange: lifgpu.Range{Lo: n / 2, Hi: n}, PostRange: all, InDegree: 5,
 			WeightDist: lifgpu.Dist{Mean: -0.5}, DelayDist: lifgpu.Dist{Mean: dt * d}},
 		ex,
+		{Name: "all-to-all", PreRange: lifgpu.Range{Lo: n / 2, Hi: 3 * n / 4}, PostRange: lifgpu.Range{Lo: n / 4, Hi: n / 2}, P: 1, Procedural: true,
+			WeightDist: lifgpu.Dist{Mean: 0.01}, DelayDist: lifgpu.Dist{Mean: dt * (d + 2), Std: dt * 0.2}},
 	}
 	if rec {
 		cfg.Record = lifgpu.Record{Spikes: true, Rate: true, Traces: []int{0, n - 1, n / 2}, TraceEvery: 2}
@@ -226,6 +230,45 @@ func TestNetworkFault(t *testing.T) {
 				t.Fatalf("after Restore: %s", d)
 			}
 		})
+	}
+}
+
+// TestNetworkEmpty: a network with nothing to propagate (stored weights that are all
+// 0, a procedural projection whose rows are empty, no explicit synapse): the rings
+// stay 0, and restored currents and rings play out as on the CPU.
+func TestNetworkEmpty(t *testing.T) {
+	cfg := perNeuron(rand.New(rand.NewPCG(57, 58)), 500, lifgpu.Exact)
+	cfg.Synapses = lifgpu.Synapses{TauSynEx: lifgpu.Scalar(2), TauSynIn: lifgpu.Scalar(0)}
+	all := lifgpu.Range{Lo: 0, Hi: 500}
+	cfg.Projections = []lifgpu.Projection{{Pre: []int32{0, 1}, Post: []int32{1, 2}, Weight: []float64{0, 0}, Delay: []float64{0.1, 0.3}},
+		{PreRange: all, PostRange: all, P: 1e-9, Procedural: true, WeightDist: lifgpu.Dist{Mean: 1}, DelayDist: lifgpu.Dist{Mean: 1}},
+		{Pre: []int32{}, Post: []int32{}, Weight: []float64{}, Delay: []float64{}}}
+	p := compare(t, cfg, Options{}, gpuhook.Hooks{}, netCalls)
+	if len(p.plan.rows) != 0 || p.lay.net.stored != 0 || len(p.lay.net.proc) != 1 {
+		t.Fatalf("%d row chunks, %d stored synapses, %d procedural projections: want 0, 0, 1", len(p.plan.rows), p.lay.net.stored, len(p.lay.net.proc))
+	}
+	ref := mustRef(t, cfg)
+	defer ref.Close()
+	st, err := p.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range st.IEx {
+		st.IEx[i], st.IIn[i] = 1, -2
+	}
+	for k := range st.RingEx {
+		st.RingEx[k], st.RingIn[k] = int32(k), -int32(k)
+	}
+	for _, q := range []lifgpu.Population{ref, p} {
+		if err := q.Restore(st); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Run(30); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := conformance.Diff(ref, p); d != "" {
+		t.Fatal(d)
 	}
 }
 
