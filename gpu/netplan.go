@@ -161,8 +161,9 @@ func (p *plan) planNet() {
 	for _, rc := range p.rows {
 		g = max(g, rc.groups)
 	}
-	// A pair's propagation grid is spikes*groups workgroups in x and y.
-	p.maxSpikes = int(min(int64(p.groups)*maxGroupY/int64(g), math.MaxInt32))
+	// A pair's propagation grid is spikes*groups workgroups in x and y, a count that
+	// PREP computes in 32 bits.
+	p.maxSpikes = int(min(int64(p.groups)*maxGroupY/int64(g), math.MaxUint32/int64(g), math.MaxInt32))
 	p.perNeuron += 2 * 4 * int64(nl.D) // both rings
 	p.fixed += p.synBytes() + 16*int64(len(p.rows)+len(nl.proc)+1)
 	for _, rc := range p.rows {

@@ -152,11 +152,9 @@ func layoutOf(m *model.Model) layout {
 			suffix string
 			port   *model.Port
 		}{{"EX", &m.Ex}, {"IN", &m.In}} {
-			if !pt.port.Delta.IsScalar() {
-				l.fields = append(l.fields, pnField{def: "PN_DELTA_" + pt.suffix, i32: &pt.port.Delta})
-			}
-			if !pt.port.Decay.IsScalar() {
-				l.fields = append(l.fields, pnField{def: "PN_DECAY_" + pt.suffix, f32: &pt.port.Decay})
+			if !pt.port.Delta.IsScalar() || !pt.port.Decay.IsScalar() { // both or neither, as lif.comp reads them
+				l.fields = append(l.fields, pnField{def: "PN_DELTA_" + pt.suffix, i32: &pt.port.Delta},
+					pnField{def: "PN_DECAY_" + pt.suffix, f32: &pt.port.Decay})
 			}
 		}
 	}

@@ -38,9 +38,9 @@
 //                       header also holds the batch's failure flag: a dispatch of a batch
 //                       after a failed one does nothing
 //   EX_DELTA, IN_DELTA  that port is a delta current for every neuron (tau_syn = 0);
-//                       otherwise PN_DELTA_EX / PN_DELTA_IN and PN_DECAY_EX / PN_DECAY_IN
-//                       word offsets of the per-neuron delta flag and decay, else the
-//                       uniforms uDecayEx / uDecayIn (every neuron's current decays)
+//                       otherwise PN_DELTA_EX and PN_DECAY_EX (PN_DELTA_IN, PN_DECAY_IN)
+//                       word offsets of the per-neuron delta flag and decay (both or
+//                       neither), else the uniform uDecayEx (uDecayIn): no delta neuron
 //   F32_FLUSH           flush results that underflow to zeros of their sign explicitly
 //                       (internal/f32's f32.glsl); without it f32_add/f32_sub/f32_mul are
 //                       the plain operators, for a driver that flushes as the contract does
@@ -116,12 +116,8 @@ layout(std430, binding = 5) buffer Spikes {
 	uint spikeCount;
 	uint spikeCap;
 #ifdef NET
-	uint netFailed;
-	uint netNext;
-	uint netBegin;
-	uint netEnd;
-	uint netTruncated;
-	uint netPad;
+	uint netFailed;  // then propagate.comp's netNext, netBegin, netEnd, netTruncated, netPad
+	uint netRest[5];
 #endif
 	Spike spikes[];
 };
@@ -211,6 +207,22 @@ uniform float uDecayIn;
 #endif
 #if defined(RANDOM) || defined(NET)
 #define VARYING // the current changes every step
+#endif
+
+#ifdef NET
+// syn_port is one port's input of a step from its ring's fixed-point sum a
+// (cpu/reference.go's synapticInput): s = float(a) * 2^-q (exact); a delta port gives
+// s, another decays its current cur and adds s to it.
+float syn_port(int a, bool delta, float decay, inout float cur) {
+	precise float s = f32_mul(float(a), uSynScale);
+	if (delta) {
+		return s;
+	}
+	precise float c = f32_mul(cur, decay);
+	c = f32_add(c, s);
+	cur = c;
+	return c;
+}
 #endif
 #ifdef RANDOM
 uniform uvec2 uSeed;   // the seed's (low, high) halves: the Philox key
@@ -335,32 +347,24 @@ void main() {
 	precise float iEx = s.iEx;
 	precise float iIn = s.iIn;
 	uint slot = uSlot0;
-#ifdef PN_DELTA_EX
+#ifdef PN_DECAY_EX // per neuron: the delta flag and the decay come together (model.Port)
 	bool deltaEx = par[pb + uint(PN_DELTA_EX)] != 0u;
-#elif defined(EX_DELTA)
-	bool deltaEx = true;
-#else
-	bool deltaEx = false;
-#endif
-#ifdef PN_DECAY_EX
 	precise float decayEx = uintBitsToFloat(par[pb + uint(PN_DECAY_EX)]);
 #elif defined(EX_DELTA)
+	bool deltaEx = true;
 	precise float decayEx = 0.0;
 #else
+	bool deltaEx = false;
 	precise float decayEx = uDecayEx;
 #endif
-#ifdef PN_DELTA_IN
+#ifdef PN_DECAY_IN // per neuron: the delta flag and the decay come together (model.Port)
 	bool deltaIn = par[pb + uint(PN_DELTA_IN)] != 0u;
-#elif defined(IN_DELTA)
-	bool deltaIn = true;
-#else
-	bool deltaIn = false;
-#endif
-#ifdef PN_DECAY_IN
 	precise float decayIn = uintBitsToFloat(par[pb + uint(PN_DECAY_IN)]);
 #elif defined(IN_DELTA)
+	bool deltaIn = true;
 	precise float decayIn = 0.0;
 #else
+	bool deltaIn = false;
 	precise float decayIn = uDecayIn;
 #endif
 #endif
@@ -410,20 +414,8 @@ void main() {
 		// neuron, the refractory ones too: their currents evolve. float(a) and the
 		// product by 2^-q are exact.
 		uint ringAt = slot * uN + i;
-		precise float sEx = f32_mul(float(ringEx[ringAt]), uSynScale);
-		precise float sIn = f32_mul(float(ringIn[ringAt]), uSynScale);
-		precise float synEx = sEx;
-		if (!deltaEx) {
-			iEx = f32_mul(iEx, decayEx);
-			iEx = f32_add(iEx, sEx);
-			synEx = iEx;
-		}
-		precise float synIn = sIn;
-		if (!deltaIn) {
-			iIn = f32_mul(iIn, decayIn);
-			iIn = f32_add(iIn, sIn);
-			synIn = iIn;
-		}
+		precise float synEx = syn_port(ringEx[ringAt], deltaEx, decayEx, iEx);
+		precise float synIn = syn_port(ringIn[ringAt], deltaIn, decayIn, iIn);
 		precise float syn = f32_add(synEx, synIn);
 		slot++;
 		if (slot == uD) {
