@@ -30,6 +30,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	plotOut := fs.String("plot", "", "write a PNG of throughput against N to this file")
 	noBase := fs.Bool("no-baseline", false, "skip the baselines (the C reference, the GPU peers)")
 	peersTimeout := fs.Duration("peers-timeout", 0, "stop the GPU peers script after this long (0: no limit); the rows it printed count")
+	workload := fs.String("workload", "w1", "w1 (uncoupled neurons, the default) or cuba (Vogels & Abbott's network, beside Brian2)")
 	baseDir := fs.String("baselines", "", "folder with "+bench.CRefFile+" and "+bench.PeersFile+" to run instead of the built-in baselines (default: $"+bench.BaselinesEnv+")")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -46,6 +47,13 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	}
 	if *steps < 1 {
 		return fmt.Errorf("-steps %d: must be at least 1", *steps)
+	}
+	switch *workload {
+	case "w1":
+	case "cuba":
+		return benchCUBA(cubaArgs{ns: *ns, backends: *backends, dev: dev, noBase: *noBase, jsonOut: *jsonOut}, stdout, stderr)
+	default:
+		return fmt.Errorf("-workload %q: must be w1 or cuba", *workload)
 	}
 	var backs []string
 	switch *backends {
