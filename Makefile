@@ -6,7 +6,7 @@ TAGS    ?= $(if $(wildcard /usr/include/EGL/egl.h),egl,)
 BIN     := bin/lifgpu
 GOFLAGS_BUILD := -tags '$(TAGS)'
 
-.PHONY: all build run test fuzz bench bench-c benchcmp lint clean
+.PHONY: all build run test gpu-selftest fuzz bench bench-c benchcmp lint clean
 
 all: build
 
@@ -22,7 +22,7 @@ run: build
 # LIFGPU_REQUIRE_GPU=1 so that "no GL context" fails instead of skipping. Then the
 # CPU side again with -tags purego (no assembly: the portable Go kernels, drive loops
 # and draws, end to end through the conformance suite and the batch runner, whose GPU
-# tests resume on them).
+# tests resume on them). Last, bench/gpu.sh's selftest.
 PUREGO_PKGS := ./cpu/ ./internal/rng/ ./internal/batch/
 test:
 	$(GO) vet $(GOFLAGS_BUILD) ./...
@@ -31,6 +31,12 @@ test:
 	$(GO) test $(GOFLAGS_BUILD) -count=1 -timeout 15m ./...
 	$(GO) test -tags 'purego $(TAGS)' -count=1 -timeout 10m $(PUREGO_PKGS)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+	@$(if $(filter egl,$(TAGS)),$(MAKE) --no-print-directory gpu-selftest,echo "gpu-selftest skipped: no EGL headers")
+
+# bench/gpu.sh, the GPU machine's script, run here on llvmpipe with tiny sizes: it must
+# refuse the software renderer and give every row of its verdict table (about 30 s).
+gpu-selftest:
+	GO=$(GO) bash bench/gpu.sh selftest
 
 # The fuzzers of the spec parser and the .npy reader, from their seed corpora in
 # testdata/fuzz (a short run in CI; longer by hand: make fuzz FUZZTIME=10m).

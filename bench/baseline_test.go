@@ -118,7 +118,7 @@ func TestPeersBuiltin(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not on PATH")
 	}
-	rows, out, err := bench.RunPeers("", []int{4096})
+	rows, out, err := bench.RunPeers("", []int{4096}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestPeersBuiltin(t *testing.T) {
 
 func TestPeersNoPython(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	if _, _, err := bench.RunPeers("", []int{10}); !errors.Is(err, bench.ErrNoPython3) {
+	if _, _, err := bench.RunPeers("", []int{10}, 0); !errors.Is(err, bench.ErrNoPython3) {
 		t.Errorf("without python3: %v, want ErrNoPython3", err)
 	}
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os/exec"
 	"regexp"
@@ -89,8 +90,10 @@ func ParsePeers(out string) []Row {
 // RunPeers runs the GPU peers (PeersFile in dir, or the copy built into this package
 // when dir is empty) with python3 for the sizes given and parses their output. On a
 // machine without python3 it returns ErrNoPython3; without PyTorch, CuPy or a CUDA
-// device the script itself says so in "skipped" rows.
-func RunPeers(dir string, sizes []int) ([]Row, string, error) {
+// device the script itself says so in "skipped" rows. With timeout > 0 the script is
+// stopped then: the rows it printed so far count, and a "skipped" row says the rest
+// timed out (a slow torch.compile must not eat a benchmark's time budget).
+func RunPeers(dir string, sizes []int, timeout time.Duration) ([]Row, string, error) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
 		return nil, "", ErrNoPython3
@@ -104,9 +107,19 @@ func RunPeers(dir string, sizes []int) ([]Row, string, error) {
 	for _, n := range sizes {
 		ns = append(ns, strconv.Itoa(n))
 	}
-	cmd := exec.Command(python, script, strings.Join(ns, ","))
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, python, script, strings.Join(ns, ","))
 	cmd.Env = append(cmd.Environ(), "PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1")
 	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		rows := ParsePeers(string(out))
+		return append(rows, Skip("peers", fmt.Errorf("%s stopped after %v: the rows before are its, the rest did not run", PeersFile, timeout))), string(out), nil
+	}
 	if err != nil {
 		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 		return nil, string(out), fmt.Errorf("bench: %s: %v: %s\n%s", PeersFile, err, lines[len(lines)-1], out)

@@ -18,7 +18,8 @@ import (
 var checkOther = func(cfg lifgpu.Config, opts gpu.Options) (lifgpu.Population, error) { return gpu.New(cfg, opts) }
 
 // cmdCheck runs one spec on both backends and compares u, ref, counts, spikes, rate
-// and traces bit for bit, every slice of steps, printing the first difference.
+// and traces (and a network's synaptic currents and delay rings) bit for bit, every
+// slice of steps, printing the first difference.
 func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	var f runFlags
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
@@ -74,8 +75,12 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "bit-identical: u, ref and counts of %d neurons at %d checkpoints, %d spikes, %d rate steps, %d trace values\n",
-		cfg.N, (s.Steps+slice-1)/slice, len(rec.SpikeSteps), len(rec.Rate), len(rec.Traces))
+	state := "u, ref and counts"
+	if cfg.HasNetwork() {
+		state = "u, ref, counts, synaptic currents (i_ex, i_in) and delay rings"
+	}
+	fmt.Fprintf(stdout, "bit-identical: %s of %d neurons at %d checkpoints, %d spikes, %d rate steps, %d trace values\n",
+		state, cfg.N, (s.Steps+slice-1)/slice, len(rec.SpikeSteps), len(rec.Rate), len(rec.Traces))
 	fmt.Fprintf(stdout, "time: cpu %.2f s, gpu %.2f s\n", tc.Seconds(), tg.Seconds())
 	return nil
 }

@@ -13,10 +13,11 @@ import (
 )
 
 // planted is a population with one difference planted: the lowest bit of neuron u's
-// potential flipped, or spike k of the recording moved to the next neuron (-1: none).
+// potential flipped, or spike k of the recording moved to the next neuron, or entry ring
+// of the excitatory delay ring one w_q unit more (-1: none).
 type planted struct {
 	lifgpu.Population
-	u, k int
+	u, k, ring int
 }
 
 func (p planted) Potentials(dst []float32) error {
@@ -25,6 +26,18 @@ func (p planted) Potentials(dst []float32) error {
 		dst[p.u] = math.Float32frombits(math.Float32bits(dst[p.u]) ^ 1)
 	}
 	return err
+}
+
+// State is what check compares (internal/compare): the planted u and ring in it.
+func (p planted) State() (lifgpu.State, error) {
+	st, err := p.Population.State()
+	if err == nil && p.u >= 0 {
+		st.U[p.u] = math.Float32frombits(math.Float32bits(st.U[p.u]) ^ 1)
+	}
+	if err == nil && p.ring >= 0 && p.ring < len(st.RingEx) {
+		st.RingEx[p.ring]++
+	}
+	return st, err
 }
 
 func (p planted) Recording() (*lifgpu.Recording, error) {
@@ -36,12 +49,15 @@ func (p planted) Recording() (*lifgpu.Recording, error) {
 }
 
 // plant makes check compare the CPU with a CPU population planted with u and k.
-func plant(t *testing.T, u, k int) {
+func plant(t *testing.T, u, k int) { plantRing(t, u, k, -1) }
+
+// plantRing is plant with a ring entry too.
+func plantRing(t *testing.T, u, k, ring int) {
 	saved := checkOther
 	t.Cleanup(func() { checkOther = saved })
 	checkOther = func(cfg lifgpu.Config, _ gpu.Options) (lifgpu.Population, error) {
 		c, err := cpu.New(cfg, cpu.Options{Kernel: "reference"})
-		return planted{Population: c, u: u, k: k}, err
+		return planted{Population: c, u: u, k: k, ring: ring}, err
 	}
 }
 
@@ -92,6 +108,28 @@ func TestCheckFindsDifference(t *testing.T) {
 		code, out, errs := run(t, "check", "-n", "200", "-steps", "300")
 		if code != 0 || !strings.Contains(out, "bit-identical") {
 			t.Fatalf("exit %d, want 0 and bit-identical\n%s%s", code, out, errs)
+		}
+	})
+}
+
+// TestCheckNetwork: check on a network spec compares the synaptic state too (the
+// currents and the delay rings): a clean run is bit-identical, one w_q unit planted in
+// the excitatory ring is found and named with its slot and neuron. (The other side is a
+// CPU population; gpu_test.go runs the GPU's.)
+func TestCheckNetwork(t *testing.T) {
+	spec := "../../testdata/specs/network.toml"
+	t.Run("none", func(t *testing.T) {
+		plantRing(t, -1, -1, -1)
+		code, out, errs := run(t, "check", "-config", spec, "-steps", "400")
+		if code != 0 || !strings.Contains(out, "bit-identical") {
+			t.Fatalf("exit %d, want 0 and bit-identical\n%s%s", code, out, errs)
+		}
+	})
+	t.Run("ring", func(t *testing.T) {
+		plantRing(t, -1, -1, 4000+17) // slot 1, neuron 17
+		code, out, errs := run(t, "check", "-config", spec, "-steps", "400")
+		if code != 1 || !strings.Contains(errs, "DIFFERENT after step 20") || !strings.Contains(errs, "ring_ex: slot 1 (arriving at step ≡ 1), neuron 17") {
+			t.Fatalf("exit %d, want 1 and the ring entry named\n%s%s", code, out, errs)
 		}
 	})
 }

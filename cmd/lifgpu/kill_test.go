@@ -47,6 +47,43 @@ traces = [0, 39999]
 state = true
 `
 
+// killNetSpec is a network of about the same cost on the CPU's reference loop (the one
+// networks take for now): stored and procedural projections, drawn weights and delays,
+// input in flight at every checkpoint.
+const killNetSpec = `
+n = 3000
+steps = 4000
+seed = 5
+checkpoint_every = 150
+[input]
+bias = 0.45
+noise = { std = 0.5 }
+[groups]
+E = 2400
+I = 600
+[synapses]
+tau_syn_ex = 5.0
+tau_syn_in = 10.0
+[[projection]]
+pre = "E"
+post = [0, 3000]
+p = 0.02
+weight = { mean = 0.1, std = 0.02 }
+delay = { mean = 1.5, std = 0.5 }
+[[projection]]
+pre = "I"
+post = [0, 3000]
+p = 0.02
+weight = -0.4
+delay = 0.8
+procedural = true
+[record]
+spikes = true
+rate = true
+traces = [0, 2999]
+state = true
+`
+
 // killSeed seeds the moments of the kills: fixed, so that a failure can be replayed
 // (the moments are fractions of a measured run, so the timing itself still varies);
 // LIFGPU_KILL_SEED sets another. Seed 9 kills at 0.41, 0.65, 0.80, 0.02, 0.03 and 0.52
@@ -65,14 +102,14 @@ func killSeed(t *testing.T) uint64 {
 	return seed
 }
 
-// killAndResume kills runs with SIGKILL at random moments on backend, resumes each
-// once on resumeOn, and compares the files with a run never killed. A resume that
-// fails fails the test.
-func killAndResume(t *testing.T, backend, resumeOn string, trials int) {
+// killAndResume kills runs of specText with SIGKILL at random moments on backend,
+// resumes each once on resumeOn, and compares the files with a run never killed. A
+// resume that fails fails the test.
+func killAndResume(t *testing.T, specText, backend, resumeOn string, trials int) {
 	seed := killSeed(t)
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "spec.toml")
-	os.WriteFile(spec, []byte(killSpec), 0o644)
+	os.WriteFile(spec, []byte(specText), 0o644)
 	whole := filepath.Join(dir, "whole")
 	if out, err := command("run", "-config", spec, "-o", whole, "-backend", "cpu").CombinedOutput(); err != nil {
 		t.Fatalf("uninterrupted run: %v\n%s", err, out)
@@ -148,7 +185,16 @@ func TestKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("subprocesses")
 	}
-	killAndResume(t, "cpu", "cpu", 6)
+	killAndResume(t, killSpec, "cpu", "cpu", 6)
+}
+
+// TestKill9Network: the same with a network: the checkpoints carry the synaptic
+// currents and the delay rings.
+func TestKill9Network(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocesses")
+	}
+	killAndResume(t, killNetSpec, "cpu", "cpu", 4)
 }
 
 // TestKill9GPU: the same on the GPU backend, resumed on the CPU (the bits are shared).
@@ -157,7 +203,17 @@ func TestKill9GPU(t *testing.T) {
 		t.Skip("subprocesses")
 	}
 	needGPU(t)
-	killAndResume(t, "gpu", "cpu", 3)
+	killAndResume(t, killSpec, "gpu", "cpu", 3)
+}
+
+// TestKill9GPUNetwork: a network killed on the GPU resumes on the CPU (it runs once the
+// GPU backend runs networks; see needGPUNetworks).
+func TestKill9GPUNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocesses")
+	}
+	needGPUNetworks(t)
+	killAndResume(t, killNetSpec, "gpu", "cpu", 2)
 }
 
 // TestSignals: SIGTERM writes a checkpoint and exits with status 130, saying how to
@@ -168,17 +224,30 @@ func TestSignals(t *testing.T) {
 		t.Skip("subprocesses")
 	}
 	dir := t.TempDir()
-	spec := filepath.Join(dir, "spec.toml")
-	os.WriteFile(spec, []byte(strings.Replace(killSpec, "steps = 5000", "steps = 12000", 1)), 0o644)
-	whole := filepath.Join(dir, "whole")
-	if out, err := command("run", "-config", spec, "-o", whole, "-backend", "cpu").CombinedOutput(); err != nil {
-		t.Fatalf("%v\n%s", err, out)
+	specs := map[string]string{
+		"plain":   strings.Replace(killSpec, "steps = 5000", "steps = 12000", 1),
+		"network": strings.Replace(killNetSpec, "steps = 4000", "steps = 8000", 1),
+	}
+	wholes := map[string]string{}
+	for name, text := range specs {
+		spec := filepath.Join(dir, name+".toml")
+		os.WriteFile(spec, []byte(text), 0o644)
+		whole := filepath.Join(dir, "whole-"+name)
+		if out, err := command("run", "-config", spec, "-o", whole, "-backend", "cpu").CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		wholes[name] = whole
 	}
 	for _, c := range []struct {
-		name string
-		sigs []syscall.Signal
-	}{{"term", []syscall.Signal{syscall.SIGTERM}}, {"int-int", []syscall.Signal{syscall.SIGINT, syscall.SIGINT}}} {
+		name, spec string
+		sigs       []syscall.Signal
+	}{
+		{"term", "plain", []syscall.Signal{syscall.SIGTERM}},
+		{"int-int", "plain", []syscall.Signal{syscall.SIGINT, syscall.SIGINT}},
+		{"network-term", "network", []syscall.Signal{syscall.SIGTERM}},
+	} {
 		t.Run(c.name, func(t *testing.T) {
+			spec, whole := filepath.Join(dir, c.spec+".toml"), wholes[c.spec]
 			out := filepath.Join(dir, c.name)
 			cmd := command("run", "-config", spec, "-o", out, "-backend", "cpu")
 			var stderr bytes.Buffer

@@ -301,3 +301,43 @@ func TestResumeFlags(t *testing.T) {
 		t.Errorf("resume with -n: exit %d, %s", code, errs)
 	}
 }
+
+// TestRunNetwork runs the README's network: the summary names the synapses, state.npz
+// has the synaptic currents (read with an independent reader), run.json the network.
+func TestRunNetwork(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, out, errs := run(t, "run", "-config", "../../testdata/specs/network.toml", "-o", dir, "-backend", "cpu", "-steps", "1000")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "synapses         320518 (320518 stored, 0 procedural; resolution 2^-15 nA, delay ring of 2 slots)") {
+		t.Errorf("summary:\n%s", out)
+	}
+	for _, name := range []string{"i_ex", "i_in"} {
+		if v := readNPZ[float32](t, filepath.Join(dir, "state.npz"), name); len(v) != 4000 {
+			t.Errorf("state.npz %s: %d values", name, len(v))
+		}
+	}
+	counts := readNPZ[uint32](t, filepath.Join(dir, "spikes.npz"), "count")
+	var spikes uint32
+	for _, c := range counts {
+		spikes += c
+	}
+	if spikes == 0 {
+		t.Error("the network is silent")
+	}
+	var info struct {
+		Network struct {
+			Q        int   `json:"weight_resolution_q"`
+			D        int   `json:"delay_ring_slots"`
+			Synapses int64 `json:"synapses"`
+		} `json:"network"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &info); err != nil || info.Network.Q != 15 || info.Network.D != 2 || info.Network.Synapses != 320518 {
+		t.Errorf("run.json network %+v (%v)", info.Network, err)
+	}
+}

@@ -175,6 +175,10 @@ func printSummary(w io.Writer, r *batch.Result, dir string) {
 	if r.ResumedFrom > 0 {
 		fmt.Fprintf(w, "resumed from     step %d\n", r.ResumedFrom)
 	}
+	if net := r.Network; net != nil {
+		fmt.Fprintf(w, "synapses         %d (%d stored, %d procedural; resolution 2^-%d nA, delay ring of %d slots)\n",
+			net.Synapses, net.Stored, net.Procedural, net.Q, net.D)
+	}
 	fmt.Fprintf(w, "spikes           %d\n", r.Spikes)
 	fmt.Fprintf(w, "mean rate        %.2f Hz\n", r.MeanRateHz)
 	fmt.Fprintf(w, "wall time        %.3f s\n", r.Wall.Seconds())

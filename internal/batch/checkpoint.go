@@ -13,7 +13,10 @@ import (
 
 // checkpoint is checkpoint.npz: the state, how many parts of recordings precede it, and
 // the hash of the model that made it. The generator needs no position: its draws are a
-// function of (seed, neuron, step), and the step is in the state.
+// function of (seed, neuron, step), and the step is in the state. A network adds its
+// synaptic state: the currents i_ex and i_in (float32, n) and the delay rings ring_ex
+// and ring_in (int32, shape (D, n), in w_q units of 2^-q nA: row s mod D holds the input
+// arriving at step s), the layout of lifgpu.State.
 type checkpoint struct {
 	state lifgpu.State
 	parts int
@@ -21,14 +24,26 @@ type checkpoint struct {
 }
 
 func writeCheckpoint(path string, c checkpoint) error {
-	return npy.WriteNPZ(path,
-		npy.Array{Name: "u", Data: c.state.U},
-		npy.Array{Name: "ref", Data: c.state.Ref},
-		npy.Array{Name: "counts", Data: c.state.Counts},
-		npy.Array{Name: "step", Data: []int64{c.state.Step}, Shape: []int{}},
-		npy.Array{Name: "parts", Data: []int64{int64(c.parts)}, Shape: []int{}},
-		npy.Array{Name: "model_hash", Data: c.hash[:]},
-	)
+	st := c.state
+	arrays := []npy.Array{
+		{Name: "u", Data: st.U},
+		{Name: "ref", Data: st.Ref},
+		{Name: "counts", Data: st.Counts},
+		{Name: "step", Data: []int64{st.Step}, Shape: []int{}},
+		{Name: "parts", Data: []int64{int64(c.parts)}, Shape: []int{}},
+		{Name: "model_hash", Data: c.hash[:]},
+	}
+	if st.IEx != nil {
+		n := len(st.U)
+		d := len(st.RingEx) / max(n, 1)
+		arrays = append(arrays,
+			npy.Array{Name: "i_ex", Data: st.IEx},
+			npy.Array{Name: "i_in", Data: st.IIn},
+			npy.Array{Name: "ring_ex", Data: st.RingEx, Shape: []int{d, n}},
+			npy.Array{Name: "ring_in", Data: st.RingIn, Shape: []int{d, n}},
+		)
+	}
+	return npy.WriteNPZ(path, arrays...)
 }
 
 func readCheckpoint(path string, m *model.Model) (*checkpoint, error) {
@@ -58,6 +73,23 @@ func readCheckpoint(path string, m *model.Model) (*checkpoint, error) {
 	}
 	c.state.Step, c.parts = step[0], int(parts[0])
 	copy(c.hash[:], hash)
+	if _, ok := arr["i_ex"]; ok {
+		if c.state.IEx, ok = arr["i_ex"].Data.([]float32); !ok {
+			return nil, bad("i_ex is not float32")
+		}
+		if c.state.IIn, ok = arr["i_in"].Data.([]float32); !ok {
+			return nil, bad("no float32 array i_in beside i_ex")
+		}
+		for _, r := range []struct {
+			name string
+			dst  *[]int32
+		}{{"ring_ex", &c.state.RingEx}, {"ring_in", &c.state.RingIn}} {
+			a := arr[r.name]
+			if *r.dst, ok = a.Data.([]int32); !ok || len(a.Shape) != 2 || a.Shape[1] != len(c.state.U) {
+				return nil, bad(fmt.Sprintf("no int32 array %s of shape (D, %d) beside i_ex", r.name, len(c.state.U)))
+			}
+		}
+	}
 	if err := model.CheckState(c.state, m); err != nil {
 		return nil, bad(err.Error())
 	}

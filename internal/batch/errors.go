@@ -65,6 +65,7 @@ type ResourceError struct {
 	Need, Avail int64
 	Dir         string
 	Detail      string // what the estimate is made of
+	Remedy      string // what to lower, when not the usual (n, traces, steps)
 }
 
 func (e *ResourceError) Error() string {
@@ -72,6 +73,10 @@ func (e *ResourceError) Error() string {
 		return fmt.Sprintf("the run needs about %s on disk for %s (%s), plus 12 bytes per spike, but %s is free there: record less, or choose another folder",
 			HumanBytes(e.Need), e.Dir, e.Detail, HumanBytes(e.Avail))
 	}
-	return fmt.Sprintf("the run needs about %s of memory (%s), %s is available: lower n, record fewer traces, a larger trace_every or fewer steps",
-		HumanBytes(e.Need), e.Detail, HumanBytes(e.Avail))
+	remedy := "lower n, record fewer traces, a larger trace_every or fewer steps"
+	if e.Remedy != "" {
+		remedy = e.Remedy
+	}
+	return fmt.Sprintf("the run needs about %s of memory (%s), %s is available: %s",
+		HumanBytes(e.Need), e.Detail, HumanBytes(e.Avail), remedy)
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -71,7 +72,9 @@ type Result struct {
 	// DeviceMemory is how the GPU backend's check of device memory before the run went
 	// ("skipped (...)" when the driver does not report free memory); "" on the CPU.
 	DeviceMemory string
-	Files        []string
+	// Network is the network's summary (nil without one).
+	Network *NetworkInfo
+	Files   []string
 }
 
 // jobFile is job.json.
@@ -101,20 +104,15 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := model.Resolve(cfg)
+	m, opts, err := j.prepare(s, cfg)
 	if err != nil {
-		return nil, err
-	}
-	opts, err := choose(s)
-	if err != nil {
-		return nil, err
-	}
-	if err := Preflight(s, m, opts.Kind, j.Dir, j.Plot); err != nil {
 		return nil, err
 	}
 	if err := checkOut(j.Dir, j.Force); err != nil {
 		return nil, err
 	}
+	hash, net := m.Hash(), Network(m, cfg)
+	dropSynapses(m)
 	// The population first: a backend that cannot start (or a device that does not
 	// exist) leaves no folder behind.
 	pop, err := j.newPopulation(opts, cfg)
@@ -125,7 +123,6 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err := os.MkdirAll(j.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	hash := m.Hash()
 	jf := jobFile{Version: lifgpu.Version, Recipe: j.Recipe, Hash: hex.EncodeToString(hash[:]), Plot: j.Plot,
 		Created: time.Now().UTC().Format(time.RFC3339)}
 	b, err := json.MarshalIndent(jf, "", "  ")
@@ -145,8 +142,43 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err := WriteFileAtomic(filepath.Join(j.Dir, jobName), append(b, '\n')); err != nil {
 		return nil, err
 	}
-	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop}
+	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net}
 	return r.run(ctx)
+}
+
+// prepare resolves the model of spec s (cfg) and the backend it runs on, refusing a run
+// that would not fit before the network is built: the build of 10^9 synapses takes
+// long, and needs the memory the check is about.
+func (j Job) prepare(s *spec.Spec, cfg lifgpu.Config) (*model.Model, backend.Options, error) {
+	m, err := model.ResolveNeurons(cfg)
+	if err != nil {
+		return nil, backend.Options{}, err
+	}
+	opts, err := choose(s)
+	if err != nil {
+		return nil, opts, err
+	}
+	if err := Preflight(s, cfg, m, opts.Kind, j.Dir, j.Plot); err != nil {
+		return nil, opts, err
+	}
+	if err := m.Connect(cfg); err != nil {
+		return nil, opts, err
+	}
+	return m, opts, nil
+}
+
+// dropSynapses frees the stored synapses of the batch's model once its hash and summary
+// are taken: the backend builds its own copy from the Config (a population is made
+// from a Config, not a model), and where one copy of 10^9 synapses fits two may not.
+// What the runner still reads stays: D (a checkpoint's ring size), the counts.
+func dropSynapses(m *model.Model) {
+	if m.Net == nil {
+		return
+	}
+	net := *m.Net
+	net.RowStart, net.Post, net.Wq, net.Delay, net.Proc = nil, nil, nil, nil, nil
+	m.Net = &net
+	runtime.GC() // before the backend's build: the garbage would count against it
 }
 
 // Override is what a resume may change of the job it continues.
@@ -188,18 +220,12 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("remaking the spec of %s: %w", j.Dir, err)
 	}
-	m, err := model.Resolve(cfg)
+	m, opts, err := j.prepare(s, cfg)
 	if err != nil {
 		return nil, err
 	}
-	opts, err := choose(s)
-	if err != nil {
-		return nil, err
-	}
-	if err := Preflight(s, m, opts.Kind, j.Dir, j.Plot); err != nil {
-		return nil, err
-	}
-	hash := m.Hash()
+	hash, net := m.Hash(), Network(m, cfg)
+	dropSynapses(m)
 	if got := hex.EncodeToString(hash[:]); got != wantHash {
 		return nil, fmt.Errorf("the spec of %s (or a file it reads) changed since the run started: model hash %.12s, the job's is %.12s; rerun it instead of resuming", j.Dir, got, wantHash)
 	}
@@ -232,7 +258,7 @@ func resume(ctx context.Context, j Job, wantHash string) (*Result, error) {
 			return nil, err
 		}
 	}
-	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, parts: ck.parts, resumedFrom: ck.state.Step}
+	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, parts: ck.parts, resumedFrom: ck.state.Step}
 	j.log().Info("resume", "dir", j.Dir, "step", ck.state.Step, "parts", ck.parts, "backend", pop.Backend())
 	return r.run(ctx)
 }

@@ -30,7 +30,7 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{N: m.N, Steps: r.spec.Steps, Dt: m.Dt, Wall: wall, Backend: r.pop.Backend(), ResumedFrom: r.resumedFrom,
-		DeviceMemory: deviceMemoryCheck(r.pop)}
+		DeviceMemory: deviceMemoryCheck(r.pop), Network: r.net}
 	for _, c := range st.Counts {
 		res.Spikes += uint64(c)
 	}
@@ -87,8 +87,12 @@ func (r *runner) finish(wall time.Duration) (*Result, error) {
 		}
 	}
 	if r.spec.Record.State {
-		if err := write("state.npz", npy.Whole(npy.Array{Name: "u", Data: st.U}), npy.Whole(npy.Array{Name: "ref", Data: st.Ref}),
-			npy.Whole(npy.Array{Name: "step", Data: []int64{st.Step}, Shape: []int{}})); err != nil {
+		arrays := []npy.Pieces{npy.Whole(npy.Array{Name: "u", Data: st.U}), npy.Whole(npy.Array{Name: "ref", Data: st.Ref}),
+			npy.Whole(npy.Array{Name: "step", Data: []int64{st.Step}, Shape: []int{}})}
+		if st.IEx != nil {
+			arrays = append(arrays, npy.Whole(npy.Array{Name: "i_ex", Data: st.IEx}), npy.Whole(npy.Array{Name: "i_in", Data: st.IIn}))
+		}
+		if err := write("state.npz", arrays...); err != nil {
 			return nil, err
 		}
 	}
@@ -259,18 +263,20 @@ type runInfo struct {
 	Seed    uint64            `json:"seed"`
 	Backend string            `json:"backend"`
 	// DeviceMemory: how the GPU backend's memory check before the run went.
-	DeviceMemory string         `json:"device_memory_check,omitempty"`
-	Finished     time.Time      `json:"finished"`
-	WallS        float64        `json:"wall_s"`
-	UpdatesPerS  float64        `json:"neuron_updates_per_s"`
-	ResumedFrom  int64          `json:"resumed_from_step,omitempty"`
-	Neurons      int            `json:"neurons"`
-	Steps        int            `json:"steps"`
-	Spikes       uint64         `json:"spikes"`
-	MeanRateHz   float64        `json:"mean_rate_hz"`
-	Files        []string       `json:"files"`
-	Notes        []string       `json:"notes,omitempty"` // values flushed to zero (lifgpu.Config.Notes)
-	Host         map[string]any `json:"host"`
+	DeviceMemory string    `json:"device_memory_check,omitempty"`
+	Finished     time.Time `json:"finished"`
+	WallS        float64   `json:"wall_s"`
+	UpdatesPerS  float64   `json:"neuron_updates_per_s"`
+	ResumedFrom  int64     `json:"resumed_from_step,omitempty"`
+	Neurons      int       `json:"neurons"`
+	Steps        int       `json:"steps"`
+	Spikes       uint64    `json:"spikes"`
+	MeanRateHz   float64   `json:"mean_rate_hz"`
+	Files        []string  `json:"files"`
+	Notes        []string  `json:"notes,omitempty"` // values flushed to zero, weights that round to 0
+	// Network: the resolution, the delay ring, the synapse counts (nil without one).
+	Network *NetworkInfo   `json:"network,omitempty"`
+	Host    map[string]any `json:"host"`
 }
 
 // writeRunJSON writes run.json, the record of how the run was made; it comes last so
@@ -289,7 +295,7 @@ func (r *runner) writeRunJSON(res *Result) error {
 		Lifgpu: lifgpu.Version, Go: runtime.Version(), Modules: modules(), Spec: &s, Seed: s.Seed,
 		Backend: res.Backend, DeviceMemory: res.DeviceMemory, Finished: time.Now().UTC().Round(time.Millisecond), WallS: res.Wall.Seconds(),
 		UpdatesPerS: res.UpdatesPerS, ResumedFrom: res.ResumedFrom, Neurons: res.N, Steps: res.Steps, Spikes: res.Spikes,
-		MeanRateHz: res.MeanRateHz, Files: res.Files, Notes: r.model.Notes, Host: host(),
+		MeanRateHz: res.MeanRateHz, Files: res.Files, Notes: r.model.Notes, Network: r.net, Host: host(),
 	}
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {

@@ -8,24 +8,31 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/backend"
+	"github.com/lifgpu/lifgpu/internal/conn"
 	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/spec"
 )
 
 // Needs is what a run will take, estimated before it starts.
 type Needs struct {
-	Memory int64 // host bytes: state, parameters, recordings held between checkpoints
+	Memory int64 // host bytes: state, parameters, network, recordings held between checkpoints
 	Disk   int64 // bytes written: final files, checkpoint and parts (at the peak, both)
+	// Network is the network foreseen from the Config (nil without one): its expected
+	// synapse counts and its delay ring.
+	Network *conn.Expectation
 	// Spike recordings come on top, 12 bytes a spike on disk and 8 in memory: their
 	// number is not known before the run.
 	Detail string
 }
 
-// Estimate returns what running s (resolved into m) on kind (CPU or GPU, as
+// Estimate returns what running s (resolved into cfg, and m) on kind (CPU or GPU, as
 // backend.Choose resolved it) needs; plot: the figures are drawn, which joins every
-// recording in memory.
-func Estimate(s *spec.Spec, m *model.Model, kind backend.Kind, plot bool) Needs {
+// recording in memory. m need not have its network yet (model.ResolveNeurons): the
+// network is foreseen from cfg (model.Expect), so that a run that cannot fit is refused
+// before the build, which for 10^9 synapses takes long.
+func Estimate(s *spec.Spec, cfg lifgpu.Config, m *model.Model, kind backend.Kind, plot bool) Needs {
 	n, steps := int64(m.N), int64(s.Steps)
 	held := steps // steps whose recordings are held in memory at once
 	if s.CheckpointEvery > 0 {
@@ -81,30 +88,90 @@ func Estimate(s *spec.Spec, m *model.Model, kind backend.Kind, plot bool) Needs 
 		}
 		joined += traces
 	}
+	net := networkNeeds(cfg, kind)
 	// The population's recording buffers keep their capacity, and a part is written from
 	// a copy: held twice; at the end the joined arrays come on top.
-	needs := Needs{Memory: perNeuron*n + poisson + 2*memRec + joined}
+	needs := Needs{Memory: perNeuron*n + poisson + 2*memRec + joined + net.memory, Network: net.expect}
 	var final int64
 	if s.Record.State {
 		final += 8 * n
+		if net.expect != nil {
+			final += 8 * n // i_ex, i_in
+		}
 	}
 	if m.Record.Spikes {
 		final += 4 * n
 	}
 	// A checkpoint is written beside the one it replaces, then renamed over it: two at once.
-	checkpoint := 2 * 12 * n
+	checkpoint := 2 * (12 + net.state) * n
 	needs.Disk = final + 2*(rate+traces) + checkpoint
-	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s, joined for the figures %s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
-		HumanBytes(perNeuron*n+poisson), HumanBytes(memRec), HumanBytes(joined), HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
+	needs.Detail = fmt.Sprintf("state and parameters %s, recordings held %s, joined for the figures %s%s; on disk: rate %s, traces %s, state and counts %s, checkpoint %s",
+		HumanBytes(perNeuron*n+poisson), HumanBytes(memRec), HumanBytes(joined), net.detail, HumanBytes(rate), HumanBytes(traces), HumanBytes(final), HumanBytes(checkpoint))
 	return needs
 }
 
+// netNeeds is a network's share of the memory, foreseen from the Config.
+type netNeeds struct {
+	expect *conn.Expectation // nil without a network
+	memory int64             // host bytes
+	state  int64             // bytes a neuron of synaptic state: currents and rings
+	detail string
+}
+
+// Per stored synapse, conn.Network's arrays: post (int32), w_q (int32), delay (uint16).
+const bytesPerSynapse = 10
+
+// buildPerNeuron is what conn.Build holds per neuron while it builds, besides the rows'
+// starts (8 bytes, kept): each post neuron's sum of |w| and synapse count, each pre
+// neuron's row length and fill cursor, and the exact sums of a resolution's check.
+const buildPerNeuron = 40
+
+// networkNeeds foresees the memory of cfg's network on kind: the stored synapses once
+// (the batch's copy of the model drops its own before the backend builds another), the
+// build's transients, the ports' per-neuron time constants, and the synaptic state (the
+// currents i_ex and i_in and the two delay rings of D slots, 8 + 8D bytes a neuron):
+// the CPU population holds it, and every backend copies it to the host for a checkpoint.
+func networkNeeds(cfg lifgpu.Config, kind backend.Kind) netNeeds {
+	if !cfg.HasNetwork() {
+		return netNeeds{}
+	}
+	e := model.Expect(cfg)
+	n := int64(cfg.N)
+	stored := bytesPerSynapse*e.Stored + 8*(n+1)
+	build := buildPerNeuron * n
+	var ports int64
+	for _, tau := range []lifgpu.Values{cfg.Synapses.TauSynEx, cfg.Synapses.TauSynIn} {
+		if tau.IsSet() && !tau.IsScalar() {
+			ports += 8 * n // Delta (int32) and Decay (float32)
+		}
+	}
+	state := 8 + 8*int64(e.D)
+	copies := int64(1)
+	if kind != backend.GPU {
+		copies = 2
+	}
+	syn := copies * state * n
+	detail := fmt.Sprintf(", network: %d stored synapses %s", e.Stored, HumanBytes(stored))
+	if e.Procedural > 0 {
+		detail += fmt.Sprintf(" (and %d procedural ones, drawn again at each spike: not stored)", e.Procedural)
+	}
+	detail += fmt.Sprintf(", building them %s, synaptic currents and delay rings (D = %d slots) %s", HumanBytes(build), e.D, HumanBytes(syn+ports))
+	return netNeeds{expect: &e, memory: stored + build + ports + syn, state: state, detail: detail}
+}
+
 // Preflight refuses, with a *ResourceError, a run that would not fit in memory or on
-// the disk of dir.
-func Preflight(s *spec.Spec, m *model.Model, kind backend.Kind, dir string, plot bool) error {
-	need := Estimate(s, m, kind, plot)
+// the disk of dir ("": memory only). m need not have its network yet (see Estimate).
+func Preflight(s *spec.Spec, cfg lifgpu.Config, m *model.Model, kind backend.Kind, dir string, plot bool) error {
+	need := Estimate(s, cfg, m, kind, plot)
 	if avail, err := memoryAvailable(); err == nil && need.Memory > avail {
-		return &ResourceError{Resource: "memory", Need: need.Memory, Avail: avail, Detail: need.Detail}
+		re := &ResourceError{Resource: "memory", Need: need.Memory, Avail: avail, Detail: need.Detail}
+		if need.Network != nil {
+			re.Remedy = "lower n or the synapses (p, in_degree), make Bernoulli projections procedural (none stored), or shorten the longest delay"
+		}
+		return re
+	}
+	if dir == "" {
+		return nil
 	}
 	if free, err := diskFree(dir); err == nil && need.Disk > free {
 		return &ResourceError{Resource: "disk", Need: need.Disk, Avail: free, Dir: dir, Detail: need.Detail}

@@ -16,8 +16,9 @@ type runner struct {
 	model       *model.Model
 	hash        [32]byte
 	pop         lifgpu.Population
-	parts       int   // parts written (and named by the last checkpoint)
-	checkpoint  int64 // step of the last checkpoint on disk
+	net         *NetworkInfo // nil without a network
+	parts       int          // parts written (and named by the last checkpoint)
+	checkpoint  int64        // step of the last checkpoint on disk
 	resumedFrom int64
 }
 

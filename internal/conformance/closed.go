@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,7 +15,7 @@ import (
 	"github.com/lifgpu/lifgpu"
 )
 
-var update = flag.Bool("update", false, "rewrite the closed-form golden files in testdata/golden")
+var update = flag.Bool("update", false, "rewrite the closed-form golden files in internal/conformance/testdata/golden")
 
 // Golden cases, derived from the closed forms of the maps, never from the simulator.
 type relaxCase struct {
@@ -166,21 +167,32 @@ func makeFI() any {
 	return out
 }
 
-// golden reads testdata/golden/name into v, or with -update writes make()'s value there.
+// goldenFS holds the golden files in the test binary itself, so that a binary built
+// with go test -c passes wherever it is copied (bench/gpu.sh carries bin/gpu.test to a
+// GPU machine that has no source tree at the build machine's path).
+//
+//go:embed testdata/golden/*.json
+var goldenFS embed.FS
+
+// golden reads testdata/golden/name into v from the embedded copy, or with -update
+// writes make()'s value to the source file (found through this file's path: -update runs
+// in the source tree, under go test) and reads that.
 func golden(t *testing.T, name string, v any, make func() any) {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "golden", name)
+	path := "internal/conformance/testdata/golden/" + name // for messages
+	b, err := goldenFS.ReadFile("testdata/golden/" + name)
 	if *update {
-		b, err := json.MarshalIndent(make(), "", "  ")
-		if err != nil {
-			t.Fatal(err)
+		_, file, _, _ := runtime.Caller(0)
+		path = filepath.Join(filepath.Dir(file), "testdata", "golden", name)
+		out, merr := json.MarshalIndent(make(), "", "  ")
+		if merr != nil {
+			t.Fatal(merr)
 		}
-		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
+		if werr := os.WriteFile(path, append(out, '\n'), 0o644); werr != nil {
+			t.Fatalf("%v (-update writes the source tree's golden files: run it with go test in the repository)", werr)
 		}
+		b, err = os.ReadFile(path)
 	}
-	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("%v (run go test ./cpu -run Conformance -update to make it)", err)
 	}

@@ -62,8 +62,22 @@ type Entry struct {
 	Value Field[float32]
 }
 
-// Resolve validates cfg and returns its Model.
+// Resolve validates cfg and returns its Model, its network built.
 func Resolve(cfg lifgpu.Config) (*Model, error) {
+	m, err := ResolveNeurons(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Connect(cfg); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// ResolveNeurons is Resolve without the network: m.Net stays nil until Connect builds
+// it. A resource check made before the build (which for 10^9 synapses takes long) needs
+// the rest of the model, and Expect foresees the network.
+func ResolveNeurons(cfg lifgpu.Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -112,19 +126,34 @@ func Resolve(cfg lifgpu.Config) (*Model, error) {
 			m.PoissonWeight = to32(po.Weight, n)
 		}
 	}
-	if cfg.HasNetwork() {
-		net, err := conn.Build(cfg, dt, normalTable(), 0)
-		if err != nil {
-			return nil, err
-		}
-		m.Net = net
-		m.Ex = port(cfg.Synapses.TauSynEx, n, dt)
-		m.In = port(cfg.Synapses.TauSynIn, n, dt)
-		if net.Zero > 0 {
-			m.Notes = append(m.Notes, fmt.Sprintf("%d synapses have weights that round to 0 at the resolution 2^-%d nA: they have no effect", net.Zero, net.Q))
-		}
-	}
 	return m, nil
+}
+
+// Connect builds the network of cfg, the Config m was resolved from (ResolveNeurons),
+// into m: the synapses, the ports, and a note when weights round to 0. A Config
+// without projections leaves m uncoupled.
+func (m *Model) Connect(cfg lifgpu.Config) error {
+	if !cfg.HasNetwork() || m.Net != nil {
+		return nil
+	}
+	n, dt := m.N, m.Dt
+	net, err := conn.Build(cfg, dt, normalTable(), 0)
+	if err != nil {
+		return err
+	}
+	m.Net = net
+	m.Ex = port(cfg.Synapses.TauSynEx, n, dt)
+	m.In = port(cfg.Synapses.TauSynIn, n, dt)
+	if net.Zero > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d synapses have weights that round to 0 at the resolution 2^-%d nA: they have no effect", net.Zero, net.Q))
+	}
+	return nil
+}
+
+// Expect foresees the network of cfg without building it (conn.Expect): the synapse
+// counts and the delay ring, for a resource check before the build.
+func Expect(cfg lifgpu.Config) conn.Expectation {
+	return conn.Expect(cfg, cfg.Params.WithDefaults().Dt, normalTable())
 }
 
 // port resolves a port's time constant: unset or 0 is a delta current.

@@ -10,10 +10,13 @@ import (
 
 // FuzzParse feeds the spec parser arbitrary text: it must return a spec or an error,
 // never panic or hang, and a spec it accepts must resolve or give an error that says
-// what is wrong. Seeds: the corpus in testdata/fuzz/FuzzParse and the example spec.
+// what is wrong. Seeds: the corpus in testdata/fuzz/FuzzParse (network specs among them) and the
+// example specs.
 func FuzzParse(f *testing.F) {
-	if b, err := os.ReadFile("../../testdata/specs/example.toml"); err == nil {
-		f.Add(string(b))
+	for _, name := range []string{"example.toml", "network.toml"} {
+		if b, err := os.ReadFile("../../testdata/specs/" + name); err == nil {
+			f.Add(string(b))
+		}
 	}
 	f.Add("n = 3\nsteps = 10\n[neuron]\ntau_m = [1, 2, 3]\n[input]\nnoise = { std = 1.0 }\n")
 	dir := f.TempDir()

@@ -24,6 +24,25 @@
 //	traces = [0, 1]
 //	trace_every = 1
 //	state = true
+//	[groups]            # optional names for consecutive ranges of neurons, in this order;
+//	E = 800             # the sizes sum to n
+//	I = 200
+//	[synapses]
+//	tau_syn_ex = 5.0    # ms: a number, an array of n, or a .npy; 0 is a delta current
+//	tau_syn_in = 10.0
+//	weight_resolution = 0.0   # nA, 2^-q; 0: the finest that cannot overflow
+//	[[projection]]      # explicit: arrays i, j (int32 or int64), w (nA), delay (ms)
+//	file = "conn.npz"
+//	[[projection]]      # generated
+//	name = "EE"                        # optional, for messages
+//	pre = "E"                          # a group's name, or [lo, hi)
+//	post = [0, 1000]
+//	p = 0.02                           # pairwise Bernoulli; or in_degree = 80
+//	weight = 1.62                      # nA, or { mean = 1.62, std = 0.16 }
+//	delay = { mean = 1.5, std = 0.75 } # ms, or a number
+//	procedural = false                 # draw each spike's targets again instead of storing them (p only)
+//	multapses = true                   # in_degree only; default true
+//	autapses = true                    # default true
 //
 // Unknown keys are errors that name the key. Relative file names resolve against the
 // spec file's folder.
@@ -63,6 +82,12 @@ type Spec struct {
 	Neuron          Neuron `toml:"neuron" json:"neuron"`
 	Input           Input  `toml:"input" json:"input"`
 	Record          Record `toml:"record" json:"record"`
+
+	// A network (DESIGN.md, "Networks"): named ranges of neurons, the synapses'
+	// settings, and the projections that make the synapses.
+	Groups     Groups       `toml:"groups" json:"groups,omitempty"`
+	Synapses   *Synapses    `toml:"synapses" json:"synapses,omitempty"`
+	Projection []Projection `toml:"projection" json:"projection,omitempty"`
 
 	// Dir is the folder that relative file names resolve against.
 	Dir string `toml:"-" json:"-"`
@@ -193,8 +218,13 @@ func Parse(name string, text []byte, dir string) (*Spec, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, fmt.Errorf("%s: unknown key %q (known %s)", name, k.String(), knownKeys(k))
+		where := ""
+		if k[0] == "projection" {
+			where = fmt.Sprintf(" in projection[%d]", projectionOf(md, k))
+		}
+		return nil, fmt.Errorf("%s: unknown key %q%s (known %s)", name, k.String(), where, knownKeys(k))
 	}
+	s.Groups.order(md)
 	s.Dir = dir
 	return &s, nil
 }
@@ -213,8 +243,26 @@ func knownKeys(k toml.Key) string {
 		return "in [input]: bias, schedule (entries: step, value), noise (mean, std), poisson (rate, weight)"
 	case len(k) > 1 && k[0] == "record":
 		return "in [record]: spikes, rate, traces, trace_every, state"
+	case len(k) > 1 && k[0] == "synapses":
+		return "in [synapses]: tau_syn_ex, tau_syn_in, weight_resolution"
+	case len(k) > 1 && k[0] == "projection":
+		return "in [[projection]]: name, file; or pre, post, p or in_degree, weight, delay, procedural, multapses, autapses"
 	}
-	return "at the top: n, steps, dt, seed, backend, device, method, checkpoint_every, [neuron], [input], [record]"
+	return "at the top: n, steps, dt, seed, backend, device, method, checkpoint_every, [neuron], [input], [record], [groups], [synapses], [[projection]]"
+}
+
+// projectionOf is the index of the [[projection]] table where key k first appears.
+func projectionOf(md toml.MetaData, k toml.Key) int {
+	at := -1
+	for _, key := range md.Keys() {
+		if len(key) == 1 && key[0] == "projection" {
+			at++
+		}
+		if key.String() == k.String() {
+			break
+		}
+	}
+	return max(at, 0)
 }
 
 // Load reads a spec file.
@@ -299,6 +347,9 @@ func (s *Spec) Config() (lifgpu.Config, error) {
 		cfg.Input.Schedule = append(cfg.Input.Schedule, lifgpu.ScheduleEntry{Step: e.Step, Value: v})
 	}
 	cfg.Record = lifgpu.Record{Spikes: s.Record.Spikes, Rate: s.Record.Rate, Traces: s.Record.Traces, TraceEvery: s.Record.TraceEvery}
+	if err := s.network(&cfg, p.WithDefaults().Dt); err != nil {
+		return cfg, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, err
 	}
