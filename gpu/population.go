@@ -92,10 +92,6 @@ func init() {
 
 // newPopulation is New with test hooks.
 func newPopulation(cfg lifgpu.Config, opts Options, h gpuhook.Hooks) (*Population, error) {
-	if cfg.HasNetwork() {
-		// Until the GPU's network variant lands: refuse, never run the neurons uncoupled.
-		return nil, fmt.Errorf("%w: synaptic networks are not supported by the GPU backend yet: use -backend cpu", lifgpu.ErrNoGPU)
-	}
 	m, err := model.Resolve(cfg)
 	if err != nil {
 		return nil, err
