@@ -114,10 +114,11 @@
 // records and reads each step's input from the chunk's two delay rings (int32,
 // slot-major: D slots of the chunk's neurons, so rings are cut with the chunks), for
 // every neuron and step, the refractory ones too; it reads them without clearing them.
-// The stored synapses (zero weights dropped) are one array in pre-neuron order, packed
-// as (post, w_q<<b | delay) when the weight's bits and the delay's fit one word, else
-// as three words, and cut into row chunks that each fit one storage block (a long row
-// may span chunks; each chunk holds where its rows' parts start). A procedural
+// The stored synapses (zero weights dropped) are packed as (post, w_q<<b | delay) when
+// the weight's bits and the delay's fit one word, else as three words, and tiled: the
+// synapses into each ring chunk, in pre-neuron order, cut into row chunks that each fit
+// one storage block (a long row may span chunks; each chunk holds where its rows' parts
+// start), so that a row chunk is propagated into its ring chunk alone. A procedural
 // projection keeps only its gap table: its rows are drawn again at each spike with
 // internal/conn's GLSL, one invocation a spike, the same targets, weights and delays as
 // conn's Go.
@@ -126,9 +127,9 @@
 // update of at most MinDelay steps (every synapse of a spike in them arrives after
 // them), then propagate.comp: PREP checks the update's spikes in the device's spike list
 // and writes the propagations' indirect dispatch sizes (no host read between the two),
-// CLEAR zeroes the ring slots the update read, and one propagation per (row chunk or
-// procedural projection, ring chunk that its posts reach) adds each synapse's w_q with
-// an int32 atomicAdd into the ring of its sign at (step + delay) mod D. A stored row
+// CLEAR zeroes the ring slots the update read, and the propagations (one a row chunk,
+// one a procedural projection and ring chunk that its posts reach) add each synapse's
+// w_q with an int32 atomicAdd into the ring of its sign at (step + delay) mod D. A stored row
 // takes one workgroup per 256 synapses (64 invocations of 4), several for a long row.
 // Forward is a batch of one pair of one step.
 //

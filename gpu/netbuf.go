@@ -4,7 +4,6 @@ package gpu
 
 import (
 	"fmt"
-	"math"
 	"unsafe"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
@@ -21,12 +20,10 @@ type netBuffers struct {
 	progs netPrograms
 }
 
-// rowBuffer is a row chunk on the device: its row offsets and synapses, and the range
-// of their post neurons (a ring chunk outside it is skipped).
+// rowBuffer is a row chunk on the device: its row offsets and synapses.
 type rowBuffer struct {
 	rowChunk
-	off, syn       *buffer
-	postLo, postHi int // [postLo, postHi) holds every post
+	off, syn *buffer
 }
 
 // procBuffer is a procedural projection's gap table.
@@ -40,8 +37,13 @@ type procBuffer struct {
 func (p *Population) allocNet() {
 	nl := p.lay.net
 	nb := &netBuffers{}
-	for _, rc := range p.plan.rows {
-		nb.rows = append(nb.rows, p.allocRows(rc))
+	var start []int64
+	for k, rc := range p.plan.rows {
+		if k == 0 || rc.ring != p.plan.rows[k-1].ring {
+			c := p.chunks[rc.ring]
+			start = nl.ringRows(c.base, c.base+c.n)
+		}
+		nb.rows = append(nb.rows, p.allocRows(rc, start))
 	}
 	var args []uint32
 	for _, rb := range nb.rows {
@@ -61,27 +63,28 @@ func (p *Population) allocNet() {
 	p.net = nb
 }
 
-// allocRows packs and uploads the row chunk rc.
-func (p *Population) allocRows(rc rowChunk) rowBuffer {
+// allocRows packs and uploads the row chunk rc, whose ring chunk's rows are start
+// (ringRows).
+func (p *Population) allocRows(rc rowChunk, start []int64) rowBuffer {
 	nl, net := p.lay.net, p.m.Net
-	rb := rowBuffer{rowChunk: rc, postLo: math.MaxInt, postHi: 0}
-	off := rc.off(nl.devStart)
+	c := p.chunks[rc.ring]
+	rb := rowBuffer{rowChunk: rc}
+	off := rc.off(start)
 	rb.off = p.bufs.alloc(4*len(off), unsafe.Pointer(&off[0]), gl.STATIC_DRAW)
 	words := make([]uint32, 0, nl.synWords*int(rc.synHi-rc.synLo))
 	for i := rc.preLo; i < rc.preHi; i++ {
-		post, wq, d := net.Row(i)
-		dev := nl.devStart[i] // the device index of the row's next non-zero synapse
-		for k := range post {
-			if wq[k] == 0 {
+		a, b := nl.runOf(i, c.base, c.base+c.n)
+		dev := start[i] // the device index of the run's next non-zero synapse
+		for k := a; k < b && dev < rc.synHi; k++ {
+			wq := net.Wq[k]
+			if wq == 0 {
 				continue
 			}
-			if dev >= rc.synLo && dev < rc.synHi {
-				j := int(post[k])
-				rb.postLo, rb.postHi = min(rb.postLo, j), max(rb.postHi, j+1)
-				if nl.synWords == 2 {
-					words = append(words, uint32(j), uint32(wq[k])<<nl.dBits|uint32(d[k]))
+			if dev >= rc.synLo {
+				if j, d := uint32(net.Post[k]), uint32(net.Delay[k]); nl.synWords == 2 {
+					words = append(words, j, uint32(wq)<<nl.dBits|d)
 				} else {
-					words = append(words, uint32(j), uint32(wq[k]), uint32(d[k]))
+					words = append(words, j, uint32(wq), d)
 				}
 			}
 			dev++

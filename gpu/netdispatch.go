@@ -258,8 +258,8 @@ func (p *Population) netClear(cs []*chunk, pw pairWindow) {
 }
 
 // netPropagate dispatches the propagations of the pair PREP just checked: every stored
-// row chunk and procedural projection with every ring chunk its posts reach, through
-// the grids PREP wrote (one propagation's args at 16 bytes each).
+// row chunk into its ring chunk, every procedural projection into every ring chunk its
+// posts reach, through the grids PREP wrote (one propagation's args at 16 bytes each).
 func (p *Population) netPropagate() {
 	var t0 time.Time
 	if glDebug {
@@ -275,7 +275,8 @@ func (p *Population) netPropagate() {
 			gl.Uniform1ui(pr.u.PreLo, uint32(rb.preLo))
 			gl.Uniform1ui(pr.u.PreHi, uint32(rb.preHi))
 			gl.Uniform1ui(pr.u.G, uint32(rb.groups))
-			p.toRings(pr, rb.postLo, rb.postHi, 16*r)
+			c := p.chunks[rb.ring]
+			p.toRings(pr, c.base, c.base+c.n, 16*r)
 		}
 	}
 	if pr := p.net.progs.proc; pr != nil {

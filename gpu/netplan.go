@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"sort"
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/conn"
@@ -14,9 +15,12 @@ import (
 // A network on the device (DESIGN.md, "Networks"):
 //   - each chunk of neurons has its two delay rings (int32, slot-major: slot s of the
 //     chunk's neuron j at s*n + j), so rings are split by post range with the chunks;
-//   - the stored synapses (zero weights dropped) are one array in pre-neuron order, cut
-//     into row chunks that each fit one storage block (a long row may span chunks): a
-//     chunk holds its synapses and, for its pre neurons, where each row's part starts;
+//   - the stored synapses (zero weights dropped) are tiled: for each ring chunk, the
+//     synapses into its neurons in pre-neuron order (rows are sorted by post, so a row's
+//     synapses into one ring chunk are a run of it), cut into row chunks that each fit
+//     one storage block (a long row may span chunks); a row chunk holds its synapses
+//     and, for its pre neurons, where each row's part starts, and is propagated into its
+//     ring chunk alone: one dispatch a row chunk, each synapse visited once;
 //   - procedural projections keep only their gap table; the rows are drawn again at
 //     each spike (propagate.comp, with internal/conn's GLSL).
 // A dispatch pair advances at most MinDelay steps (lif.comp), then propagates the
@@ -42,12 +46,10 @@ type netLayout struct {
 	exDelta, inDelta bool // the port is a delta current for every neuron
 	synWords         int  // 2: (post, w_q<<dBits | delay); 3: (post, w_q, delay)
 	dBits            int
-	// devStart is the device's rows: pre neuron i's synapses with w_q != 0 are
-	// [devStart[i], devStart[i+1]) of the device's array; stored is their count.
-	devStart []int64
-	stored   int64
-	proc     []*conn.Procedural // procedural projections that can make a synapse (P > 0)
-	drawn    bool               // some procedural projection draws weights or delays
+	net              *conn.Network
+	stored           int64              // stored synapses with w_q != 0: those on the device
+	proc             []*conn.Procedural // procedural projections that can make a synapse (P > 0)
+	drawn            bool               // some procedural projection draws weights or delays
 }
 
 func netLayoutOf(m *model.Model) *netLayout {
@@ -55,24 +57,12 @@ func netLayoutOf(m *model.Model) *netLayout {
 	nl := &netLayout{D: net.D, minDelay: max(1, net.MinDelay), q: net.Q}
 	nl.exDelta = m.Ex.Delta.IsScalar() && m.Ex.Delta.Scalar != 0
 	nl.inDelta = m.In.Delta.IsScalar() && m.In.Delta.Scalar != 0
-	nl.devStart = net.RowStart
+	nl.net = net
 	maxAbs := int32(0)
-	if net.Zero > 0 {
-		nl.devStart = make([]int64, len(net.RowStart))
-		for i := range len(net.RowStart) - 1 {
-			nz := int64(0)
-			for _, w := range net.Wq[net.RowStart[i]:net.RowStart[i+1]] {
-				if w != 0 {
-					nz++
-				}
-			}
-			nl.devStart[i+1] = nl.devStart[i] + nz
-		}
-	}
 	for _, w := range net.Wq {
 		maxAbs = max(maxAbs, w, -w)
 	}
-	nl.stored = nl.devStart[len(nl.devStart)-1]
+	nl.stored = net.Stored - net.Zero
 	nl.dBits = max(1, bits.Len(uint(nl.D-1)))
 	nl.synWords = 3
 	if bits.Len32(uint32(maxAbs))+1+nl.dBits <= 32 {
@@ -95,13 +85,48 @@ func (l layout) spikeHeader() int {
 	return 8
 }
 
-// rowChunk is a run of the device's stored synapses that fits one storage block: the
-// rows, or parts of rows, of the pre neurons [preLo, preHi), synapses [synLo, synHi).
-// Row i's part starts at off[i-preLo] of the chunk (off has preHi-preLo+1 entries).
+// rowChunk is a run of the stored synapses into one ring chunk that fits one storage
+// block: the rows, or parts of rows, of the pre neurons [preLo, preHi), synapses
+// [synLo, synHi) of those into the ring chunk (ringRows' numbering). Row i's part starts
+// at off[i-preLo] of the chunk (off has preHi-preLo+1 entries).
 type rowChunk struct {
+	ring         int // the ring chunk: p.chunks[ring]
 	preLo, preHi int
 	synLo, synHi int64
 	groups       int // workgroups a spike: the longest part over propWG*propPer
+}
+
+// ringRows numbers the device's synapses into the posts [lo, hi) (zero weights dropped):
+// row i's are [start[i], start[i+1]).
+func (nl *netLayout) ringRows(lo, hi int) (start []int64) {
+	net := nl.net
+	n := len(net.RowStart) - 1
+	start = make([]int64, n+1)
+	for i := range n {
+		a, b := nl.runOf(i, lo, hi)
+		k := b - a
+		if net.Zero > 0 {
+			k = 0
+			for _, w := range net.Wq[a:b] {
+				if w != 0 {
+					k++
+				}
+			}
+		}
+		start[i+1] = start[i] + k
+	}
+	return start
+}
+
+// runOf is the run [a, b) of row i's synapses (net's indices) into the posts [lo, hi):
+// rows are sorted by post.
+func (nl *netLayout) runOf(i, lo, hi int) (a, b int64) {
+	net := nl.net
+	a, b = net.RowStart[i], net.RowStart[i+1]
+	post := net.Post[a:b]
+	first := sort.Search(len(post), func(k int) bool { return int(post[k]) >= lo })
+	last := first + sort.Search(len(post)-first, func(k int) bool { return int(post[first+k]) >= hi })
+	return a + int64(first), a + int64(last)
 }
 
 // planRows cuts the rows start (start[i], start[i+1]: row i) into chunks of at most
@@ -156,7 +181,14 @@ func (rc rowChunk) off(start []int64) []uint32 {
 func (p *plan) planNet() {
 	nl := p.lay.net
 	room := p.maxBlock - 64
-	p.rows = planRows(nl.devStart, room/int64(4*nl.synWords), int(room/4)-1)
+	p.rows = nil
+	for c := 0; c*p.chunkN < p.n && nl.stored > 0; c++ {
+		start := nl.ringRows(c*p.chunkN, min((c+1)*p.chunkN, p.n))
+		for _, rc := range planRows(start, room/int64(4*nl.synWords), int(room/4)-1) {
+			rc.ring = c
+			p.rows = append(p.rows, rc)
+		}
+	}
 	g := 1
 	for _, rc := range p.rows {
 		g = max(g, rc.groups)

@@ -101,9 +101,10 @@ func netConfig(r *rand.Rand, n, minDelay int, method lifgpu.Method, rec bool) li
 
 var netCalls = []call{{run: 40}, {x: 1}, {pn: true}, {run: 77}, {run: 3}, {x: -1}, {run: 60}}
 
-// TestNetworkSplit cuts a network into many storage blocks: rings of 256 neurons, row
-// chunks of at most 2,040 synapses (rows of ~480 span chunks), and a group limit of 2
-// in x (propagation grids go up in y); dispatch pairs of 1 and 3 steps.
+// TestNetworkSplit cuts a network into many storage blocks: rings of 512 neurons, row
+// chunks of at most 4,088 synapses into one ring chunk each (row parts of ~410 take two
+// workgroups and span chunks), and a group limit of 2 in x (propagation grids go up in
+// y); dispatch pairs of 1 and 3 steps.
 func TestNetworkSplit(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
 	for _, c := range []struct {
@@ -112,22 +113,26 @@ func TestNetworkSplit(t *testing.T) {
 		rec      bool
 	}{{3, lifgpu.Euler, true}, {1, lifgpu.Exact, false}} {
 		t.Run(fmt.Sprintf("mindelay%d_%s", c.minDelay, c.method), func(t *testing.T) {
-			cfg := netConfig(r, 600, c.minDelay, c.method, c.rec)
-			p := compare(t, cfg, Options{StepsPerDispatch: 25}, gpuhook.Hooks{MaxBlockSize: 16 << 10, MaxGroupCount: 2}, netCalls)
-			split, long := 0, 0
+			cfg := netConfig(r, 1200, c.minDelay, c.method, c.rec)
+			p := compare(t, cfg, Options{StepsPerDispatch: 25}, gpuhook.Hooks{MaxBlockSize: 32 << 10, MaxGroupCount: 2}, netCalls)
+			split, long, rings := 0, 0, map[int]bool{}
 			for k, rc := range p.plan.rows {
-				if k > 0 && p.plan.rows[k-1].preHi > rc.preLo {
+				if k > 0 && p.plan.rows[k-1].preHi > rc.preLo && p.plan.rows[k-1].ring == rc.ring {
 					split++ // a row shared with the chunk before
 				}
 				if rc.groups > 1 {
 					long++
 				}
+				rings[rc.ring] = true
 			}
-			if len(p.chunks) < 2 || len(p.plan.rows) < 10 || split == 0 || long == 0 || p.lay.net.minDelay != c.minDelay {
+			if len(p.chunks) < 3 || len(rings) != len(p.chunks) || len(p.plan.rows) < 10 || split == 0 || long == 0 || p.lay.net.minDelay != c.minDelay {
 				t.Fatalf("%d ring chunks, %d row chunks (%d rows split, %d with several workgroups a row), min delay %d: the split is not exercised",
 					len(p.chunks), len(p.plan.rows), split, long, p.lay.net.minDelay)
 			}
-			t.Logf("%d ring chunks of %d, %d row chunks (%d rows split), %+v", len(p.chunks), p.plan.chunkN, len(p.plan.rows), split, p.stats)
+			if got, want := p.bufs.bytes(), p.plan.bytes(); p.stats.grown == 0 && got != want {
+				t.Errorf("%d bytes of buffers, the plan counts %d", got, want)
+			}
+			t.Logf("%d ring chunks of %d, %d row chunks (%d rows split, %d with several workgroups a row), %+v", len(p.chunks), p.plan.chunkN, len(p.plan.rows), split, long, p.stats)
 		})
 	}
 }
