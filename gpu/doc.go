@@ -129,9 +129,9 @@
 // and writes the propagations' indirect dispatch sizes (no host read between the two),
 // CLEAR zeroes the ring slots the update read, and the propagations (one a row chunk,
 // one a procedural projection and ring chunk that its posts reach) add each synapse's
-// w_q with an int32 atomicAdd into the ring of its sign at (step + delay) mod D. A stored row
-// takes one workgroup per 256 synapses (64 invocations of 4), several for a long row.
-// Forward is a batch of one pair of one step.
+// w_q with an int32 atomicAdd into the ring of its sign at (step + delay) mod D. A
+// stored row takes one workgroup per 256 synapses (64 invocations of 4), several for a
+// long row. Forward is a batch of one pair of one step.
 //
 // The spike list feeds the propagation whether or not it is recorded (unrecorded, each
 // pair's spikes start again at 0). When a pair's spikes do not fit it (or its grid would
