@@ -211,10 +211,12 @@ uniform float uDecayIn;
 
 #ifdef NET
 // syn_port is one port's input of a step from its ring's fixed-point sum a
-// (cpu/reference.go's synapticInput): s = float(a) * 2^-q (exact); a delta port gives
-// s, another decays its current cur and adds s to it.
+// (cpu/reference.go's synapticInput): s = float(a) * 2^-q, exact and never below 2^-30
+// unless 0 (|a| < 2^24, q <= 30), so a plain multiply gives f32_mul's bits without its
+// slow path for a = 0; a delta port gives s, another decays its current cur and adds s.
 float syn_port(int a, bool delta, float decay, inout float cur) {
-	precise float s = f32_mul(float(a), uSynScale);
+	precise float fa = float(a);
+	precise float s = fa * uSynScale;
 	if (delta) {
 		return s;
 	}
