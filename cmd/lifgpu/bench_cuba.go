@@ -100,7 +100,7 @@ func benchCUBA(a cubaArgs, stdout, stderr io.Writer) error {
 func cubaRun(back string, dev *int, n int, date string) (bench.Row, error) {
 	f, err := benchFactory(back, dev)
 	if err != nil {
-		return bench.Row{Name: "lifgpu/" + back, N: n, Skipped: err.Error(), Date: date}, nil
+		return bench.Row{Name: "lifgpu/" + back + "/cuba", N: n, Skipped: err.Error(), Date: date}, nil
 	}
 	cfg := bench.CUBA(n, 1)
 	t0 := time.Now()
@@ -122,7 +122,7 @@ func cubaRun(back string, dev *int, n int, date string) (bench.Row, error) {
 	d := bench.SpikeDynamics(rec, n, float64(bench.CUBASteps)*0.1/1000)
 	// Events count 80 synapses a spike, the mean out-degree, for both simulators.
 	syn := int64(n) * 80
-	return bench.Row{Name: "lifgpu/" + back, Backend: back, N: n, Steps: bench.CUBASteps, Seconds: wall,
+	return bench.Row{Name: "lifgpu/" + back + "/cuba", Backend: back, N: n, Steps: bench.CUBASteps, Seconds: wall,
 		UpdatesPerS: float64(n) * bench.CUBASteps / wall, Spikes: uint64(d.Spikes), Synapses: syn,
 		EventsPerS: float64(d.Spikes) * 80 / wall, SecPerBioS: wall, RateHz: d.RateHz, CV: d.CV,
 		BuildSecond: build.Seconds(), Device: pop.Backend(), Date: date}, nil
