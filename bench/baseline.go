@@ -17,12 +17,15 @@ var (
 	crefSource []byte
 	//go:embed baseline/peers_gpu.py
 	peersSource []byte
+	//go:embed baseline/brian2_cuba.py
+	brian2CUBASource []byte
 )
 
 // Names of the baseline programs, in bench/baseline/ and in a folder that replaces it.
 const (
-	CRefFile  = "cpu_ref.c"
-	PeersFile = "peers_gpu.py"
+	CRefFile       = "cpu_ref.c"
+	PeersFile      = "peers_gpu.py"
+	Brian2CUBAFile = "brian2_cuba.py"
 )
 
 // BaselinesEnv names the environment variable that may point lifgpu bench at a folder
@@ -50,6 +53,8 @@ func Source(dir, name string) ([]byte, error) {
 		return crefSource, nil
 	case PeersFile:
 		return peersSource, nil
+	case Brian2CUBAFile:
+		return brian2CUBASource, nil
 	}
 	return nil, fmt.Errorf("bench: no built-in baseline %q (want %s or %s)", name, CRefFile, PeersFile)
 }

@@ -21,23 +21,27 @@
 # The steps of run and their budgets on the card, in seconds (each step's timeout: SIGTERM
 # 2 s before the end, SIGKILL at it; a budget left unspent is not passed on). On an H200
 # every step should take a fraction of its budget; the budgets bound a hang, and they add
-# up to 465 s, under 8 minutes (progress.txt in $OUT has each step as it ends):
+# up to 475 s, under 8 minutes (progress.txt in $OUT has each step as it ends):
 #   setup            10  install the .gl loader packages, point EGL at NVIDIA's vendor file
 #   info             15  nvidia-smi, lifgpu info: the renderer decides whether rows can pass
 #   gpu-tests        60  bin/gpu.test with LIFGPU_REQUIRE_GPU=1 (precise, ballot, split, ...)
 #   batch-tests      20  bin/batch.test's GPU tests (checkpoint across backends, faults)
 #   check            40  lifgpu check, the built-in spec (2^20 x 2000 steps, every input)
-#   check-ballot     40  the same with LIFGPU_GPU_BALLOT=1 (per-subgroup spike atomics)
+#   check-ballot     30  the same with LIFGPU_GPU_BALLOT=1 (per-subgroup spike atomics)
 #   subnormal-euler  10  lifgpu check -config testdata/specs/subnormal-euler.toml
 #   subnormal-exact  10  ... subnormal-exact.toml
 #   subnormal-noise  10  ... subnormal-noise.toml (noise and Poisson input)
+#   network          15  lifgpu check -config testdata/specs/network.toml: a CUBA network,
+#                        synaptic currents and delay rings compared with the CPU's
 #   billion          45  lifgpu run -config testdata/specs/billion.toml (10^9 neurons x 1000
 #                        steps): wall time, GPU memory (nvidia-smi, sampled), host max RSS
-#   bench           140  lifgpu bench -backend gpu at SIZES, modes run and forward, beside the
+#   bench           115  lifgpu bench -backend gpu at SIZES, modes run and forward, beside the
 #                        GPU peers (bench/baseline/peers_gpu.py: CUDA, torch; ~30-60 s of it
 #                        is CuPy's and torch.compile's compiling)
 #   bench-input      40  the cost of noise and Poisson input (INPUT_SIZES, no peers)
 #   bench-spikes     25  the cost of the spike list (SPIKE_SIZES, no peers)
+#   cuba             30  lifgpu bench -workload cuba -backend gpu at 40,000 and 400,000 neurons
+#                        (32 million synapses): wall time per model second, synaptic events/s
 #
 # Environment of run (defaults for the card):
 #   OUT           folder for the logs (bench/results/gpu-DATE)
@@ -58,10 +62,10 @@ ROOT=$PWD
 BIN=${BIN:-bin}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 STEPS_ORDER=(setup info gpu-tests batch-tests check check-ballot subnormal-euler subnormal-exact
-  subnormal-noise billion bench bench-input bench-spikes)
-declare -A BUDGET=([setup]=10 [info]=15 [gpu-tests]=60 [batch-tests]=20 [check]=40 [check-ballot]=40
-  [subnormal-euler]=10 [subnormal-exact]=10 [subnormal-noise]=10 [billion]=45 [bench]=140
-  [bench-input]=40 [bench-spikes]=25)
+  subnormal-noise network billion bench bench-input bench-spikes cuba)
+declare -A BUDGET=([setup]=10 [info]=15 [gpu-tests]=60 [batch-tests]=20 [check]=40 [check-ballot]=30
+  [subnormal-euler]=10 [subnormal-exact]=10 [subnormal-noise]=10 [network]=15 [billion]=45 [bench]=115
+  [bench-input]=40 [bench-spikes]=25 [cuba]=30)
 LIMIT=480 # seconds of script time the card gives
 
 build_bins() {
@@ -293,6 +297,7 @@ step_check_ballot() { lifcheck "$OUT/check-ballot.txt" "$1" 1 ${CHECK_ARGS:-}; }
 step_subnormal_euler() { lifcheck "$OUT/subnormal-euler.txt" "$1" 0 -config testdata/specs/subnormal-euler.toml; }
 step_subnormal_exact() { lifcheck "$OUT/subnormal-exact.txt" "$1" 0 -config testdata/specs/subnormal-exact.toml; }
 step_subnormal_noise() { lifcheck "$OUT/subnormal-noise.txt" "$1" 0 -config testdata/specs/subnormal-noise.toml; }
+step_network() { lifcheck "$OUT/network.txt" "$1" 0 -config testdata/specs/network.toml ${NETWORK_ARGS:-}; }
 
 # maxrss CMD...: CMD, then its largest resident set (of it and its children) on stderr, in
 # KiB ("max RSS <k> KiB"); python3 if the machine has it, else GNU time, else nothing.
@@ -387,6 +392,9 @@ step_bench_input() {
   lifbench "$OUT/bench-input.txt" "$1" -n "$INPUT_SIZES" -steps "$STEPS" -modes run,run+noise,run+poisson \
     -reps 2 -no-baseline -json "$OUT/bench-input.json"
 }
+step_cuba() {
+  lifbench "$OUT/cuba.txt" "$1" -workload cuba -n "${CUBA_SIZES:-40000,400000}" -no-baseline -json "$OUT/cuba.json"
+}
 step_bench_spikes() {
   lifbench "$OUT/bench-spikes.txt" "$1" -n "$SPIKE_SIZES" -steps "$STEPS" -modes run,run+spikes \
     -reps 3 -no-baseline -json "$OUT/bench-spikes.json"
@@ -457,7 +465,7 @@ selftest() {
     "CHECK_ARGS=-n 65536 -steps 200"
     "GPU_TESTS=^(TestConformance|TestW1|TestInfo|TestBackend)\$/^(Closed|SeedGolden|SeedGoldenRun)\$"
     BUDGET_gpu_tests=40 BUDGET_check=30 BUDGET_check_ballot=30 BUDGET_bench=40 BUDGET_bench_input=30
-    BUDGET_bench_spikes=20 BUDGET_billion=20)
+    BUDGET_bench_spikes=20 BUDGET_billion=20 "NETWORK_ARGS=-steps 300" CUBA_SIZES=2000 BUDGET_network=30 BUDGET_cuba=40)
   env "${small[@]}" OUT="$tmp/out" BIN="$tmp/bin" BILLION=65536 bash "$ROOT/bench/gpu.sh" run > "$tmp/run.log" 2>&1
   rc=$?
   local table=$tmp/out/verdict.txt bad=() name line

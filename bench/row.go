@@ -27,6 +27,16 @@ type Row struct {
 	// Skipped says why a baseline did not run (no gcc, no python3, no GPU); the row
 	// then holds no measurement.
 	Skipped string `json:"skipped,omitempty"`
+
+	// A network workload's: its synapses, synaptic events (a spike reaching a
+	// synapse) per second of wall time, wall seconds per second of model time, and the
+	// dynamics (mean rate, ISI CV) that show it simulated the same network.
+	Synapses    int64   `json:"synapses,omitempty"`
+	EventsPerS  float64 `json:"synaptic_events_per_s,omitempty"`
+	SecPerBioS  float64 `json:"wall_s_per_model_s,omitempty"`
+	RateHz      float64 `json:"rate_hz,omitempty"`
+	CV          float64 `json:"isi_cv,omitempty"`
+	BuildSecond float64 `json:"build_s,omitempty"` // making the network (or Brian2's generation and compilation)
 }
 
 // StateBytes is the state traffic that one neuron-update implies when the state lives

@@ -36,12 +36,13 @@ const (
 )
 
 // ballotSupport says whether lif.comp's BALLOT path is on for this population (it
-// records spikes or the rate, ballotMode asks for it, and the device has a way), and
+// records spikes or the rate or is a network, whose spike list is always written,
+// ballotMode asks for it, and the device has a way), and
 // whether it goes through GL_KHR_shader_subgroup (basic and ballot features in compute
 // shaders) rather than GL_ARB_shader_ballot with GL_ARB_gpu_shader_int64. It runs on the
 // GL thread.
 func (p *Population) ballotSupport() (on, khr bool) {
-	if ballotMode <= 0 || !(p.m.Record.Spikes || p.m.Record.Rate) {
+	if ballotMode <= 0 || !(p.m.Record.Spikes || p.m.Record.Rate || p.m.Net != nil) {
 		return false, false
 	}
 	ext := p.ctx.ext

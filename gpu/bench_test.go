@@ -84,3 +84,82 @@ func BenchmarkRandomW1(b *testing.B) {
 		}
 	}
 }
+
+// brunel is a sparse balanced network of n neurons (80% excitatory), each neuron
+// receiving about 100 synapses (p = 100/n, Bernoulli), delays of 1.5 ms (pairs of 15
+// steps), noisy drive near threshold: a few to tens of Hz.
+func brunel(n int, procedural bool) lifgpu.Config {
+	cfg := lifgpu.Config{N: n, Seed: 7}
+	cfg.Params = lifgpu.Params{Dt: 0.1, TRef: lifgpu.Scalar(2)}
+	cfg.Input.Bias = lifgpu.Scalar(0.45)
+	cfg.Input.Noise = lifgpu.Noise{Std: lifgpu.Scalar(0.5)}
+	cfg.Synapses = lifgpu.Synapses{TauSynEx: lifgpu.Scalar(0.5), TauSynIn: lifgpu.Scalar(0.5)}
+	exc := lifgpu.Range{Lo: 0, Hi: 4 * n / 5}
+	all := lifgpu.Range{Lo: 0, Hi: n}
+	p := 100 / float64(n)
+	cfg.Projections = []lifgpu.Projection{
+		{Name: "E", PreRange: exc, PostRange: all, P: p, Procedural: procedural,
+			WeightDist: lifgpu.Dist{Mean: 0.1}, DelayDist: lifgpu.Dist{Mean: 1.5}},
+		{Name: "I", PreRange: lifgpu.Range{Lo: exc.Hi, Hi: n}, PostRange: all, P: p, Procedural: procedural,
+			WeightDist: lifgpu.Dist{Mean: -0.5, Std: 0.05}, DelayDist: lifgpu.Dist{Mean: 1.5}},
+	}
+	return cfg
+}
+
+// BenchmarkNetwork runs the brunel network (1000 steps a run, spike counts only),
+// stored and procedural, and reports neuron updates and synaptic events (a spike times
+// its row's synapses) a second.
+func BenchmarkNetwork(b *testing.B) {
+	const steps = 1000
+	for _, n := range []int{10_000, 100_000} {
+		for _, proc := range []bool{false, true} {
+			b.Run(fmt.Sprintf("procedural=%v/n=%d", proc, n), func(b *testing.B) {
+				cfg := brunel(n, proc)
+				p := newPop(b, cfg, Options{})
+				b.Logf("%s, %s, N = %d, %d steps, %d synapses", p.Backend(), time.Now().Format(time.DateOnly), n, steps, p.m.Net.Synapses)
+				if err := p.Run(steps); err != nil { // compile, size the dispatches
+					b.Fatal(err)
+				}
+				before := make([]uint32, n)
+				after := make([]uint32, n)
+				if err := p.Counts(before); err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					if err := p.Run(steps); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := p.Counts(after); err != nil {
+					b.Fatal(err)
+				}
+				spikes, events := 0.0, 0.0
+				rows := rowLens(p)
+				for i := range n {
+					s := float64(after[i] - before[i])
+					spikes += s
+					events += s * float64(rows[i])
+				}
+				sec := b.Elapsed().Seconds()
+				b.ReportMetric(float64(n)*steps*float64(b.N)/sec, "neuron-updates/s")
+				b.ReportMetric(events/sec, "synaptic-events/s")
+				b.ReportMetric(spikes/float64(n)/(float64(b.N)*steps*0.1e-3), "Hz")
+			})
+		}
+	}
+}
+
+// rowLens is every neuron's synapses as a pre neuron, stored and procedural.
+func rowLens(p *Population) []int {
+	net := p.m.Net
+	out := make([]int, p.m.N)
+	for i := range out {
+		out[i] = int(net.RowStart[i+1] - net.RowStart[i])
+	}
+	for _, g := range net.Proc {
+		for i := g.Pre.Lo; i < g.Pre.Hi; i++ {
+			g.Row(i, func(int, int32, int) { out[i]++ })
+		}
+	}
+	return out
+}

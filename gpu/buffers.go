@@ -111,11 +111,33 @@ func allocError(op string, bytes int64) error {
 	return err
 }
 
-// stateRec is one neuron's State record on the device (stateBytes).
+// stateRec is one neuron's State record: u, ref, count and, in a network, the two
+// ports' currents. On the device a record is stateWords or netStateWords 32-bit words
+// (layout.stateBytes).
 type stateRec struct {
-	U   float32
-	Ref int32
-	Cnt uint32
+	U        float32
+	Ref      int32
+	Cnt      uint32
+	IEx, IIn float32
+}
+
+// putState writes record i of words, w words a record.
+func putState(words []uint32, i, w int, s stateRec) {
+	r := words[i*w : i*w+w]
+	r[0], r[1], r[2] = math.Float32bits(s.U), uint32(s.Ref), s.Cnt
+	if w == netStateWords {
+		r[3], r[4] = math.Float32bits(s.IEx), math.Float32bits(s.IIn)
+	}
+}
+
+// getState reads record i of words, w words a record.
+func getState(words []uint32, i, w int) stateRec {
+	r := words[i*w : i*w+w]
+	s := stateRec{U: math.Float32frombits(r[0]), Ref: int32(r[1]), Cnt: r[2]}
+	if w == netStateWords {
+		s.IEx, s.IIn = math.Float32frombits(r[3]), math.Float32frombits(r[4])
+	}
+	return s
 }
 
 // chunk is a run of neurons whose every binding fits in one storage block and whose
@@ -130,6 +152,8 @@ type chunk struct {
 	last       *buffer // {count, truncated, ids[n]}
 	traceList  *buffer // (index in chunk, column), sorted by index
 	poisson    *buffer // per-neuron Poisson thresholds of the chunk's neurons
+	ringEx     *buffer // a network's delay rings: D slots of the chunk's n neurons
+	ringIn     *buffer
 	traceCount int
 	traceCols  []int
 }
@@ -148,9 +172,12 @@ func (p *Population) allocate() error {
 		thr := m.PoissonTable.Thresholds()
 		p.poissonBuf = p.bufs.alloc(4*len(thr), unsafe.Pointer(&thr[0]), gl.STATIC_DRAW)
 	}
-	if m.Record.Spikes {
+	if m.Record.Spikes || p.lay.net != nil {
 		p.spikeCap = pl.spikeCap
-		p.spikeBuf = p.bufs.alloc(8+8*p.spikeCap, nil, gl.DYNAMIC_COPY)
+		p.spikeBuf = p.bufs.alloc(p.lay.spikeHeader()+8*p.spikeCap, nil, gl.DYNAMIC_COPY)
+	}
+	if p.lay.net != nil {
+		p.allocNet()
 	}
 	if pl.rateCap > 0 {
 		p.rateBuf = p.bufs.alloc(4*pl.rateCap, nil, gl.DYNAMIC_COPY)
@@ -165,12 +192,16 @@ func (p *Population) allocate() error {
 func (p *Population) allocChunk(base, n int) *chunk {
 	m := p.m
 	c := &chunk{base: base, n: n}
-	st := make([]stateRec, n)
-	for i := range st {
-		st[i] = stateRec{U: m.U0.At(base + i)}
+	w := p.lay.stateBytes() / 4
+	st := make([]uint32, w*n)
+	for i := range n {
+		putState(st, i, w, stateRec{U: m.U0.At(base + i)})
 	}
 	for k := range p.lay.stateCopies {
-		c.state[k] = p.bufs.alloc(len(st)*stateBytes, unsafe.Pointer(&st[0]), gl.DYNAMIC_COPY)
+		c.state[k] = p.bufs.alloc(4*len(st), unsafe.Pointer(&st[0]), gl.DYNAMIC_COPY)
+	}
+	if p.lay.net != nil {
+		p.allocRings(c)
 	}
 	if s := len(p.lay.fields); s > 0 {
 		rec := make([]uint32, n*s)

@@ -53,7 +53,11 @@ func (p *Population) advance(steps int, in input) error {
 			k := int(min(int64(p.k), seg.End-s))
 			k = min(k, p.maxK())
 			t0 := time.Now()
-			if err := p.dispatch(pr, p.chunks, s, k); err != nil {
+			step := p.dispatch
+			if p.lay.net != nil {
+				step = p.dispatchNet
+			}
+			if err := step(pr, p.chunks, s, k); err != nil {
 				return err
 			}
 			if p.opts.StepsPerDispatch <= 0 {
@@ -97,9 +101,10 @@ func (p *Population) maxK() int {
 		rows := p.plan.traceCap / p.lay.traces
 		k = min(k, rows*p.m.Record.Every())
 	}
-	if p.m.Record.Spikes {
-		// The spike counter is 32 bits and counts every spike of a dispatch, at most
-		// one a neuron a step: keep k*N below 2^32 so that it cannot wrap.
+	if p.m.Record.Spikes || p.lay.net != nil {
+		// The spike counter is 32 bits and counts every spike of a dispatch (of a
+		// network's batch), at most one a neuron a step: keep k*N below 2^32 so that it
+		// cannot wrap.
 		k = min(k, max(1, int((1<<32-1)/int64(p.m.N))))
 	}
 	return k
@@ -199,7 +204,9 @@ func (p *Population) resetRecordings(pr *lifProgram, w window) {
 	}
 	if p.lay.traces > 0 {
 		gl.Uniform1i(pr.u.TraceFirst, int32(w.traceFirst))
+		gl.Uniform1i(pr.u.TraceRow0, 0)
 	}
+	gl.Uniform1i(pr.u.RateBase, 0)
 	gl.Uniform1i(pr.u.Step0, int32(w.s0))
 	gl.Uniform1i(pr.u.Steps, int32(w.k))
 	if p.m.HasRandom() {
@@ -228,16 +235,29 @@ func (p *Population) bindings(c *chunk) [numBindings]*buffer {
 	if c.poisson == nil {
 		b[bindPoisson] = p.poissonBuf // one table for all chunks
 	}
+	b[bindRingEx], b[bindRingIn] = c.ringEx, c.ringIn
 	return b
 }
 
 // issue dispatches chunk c through the steps of w.
 func (p *Population) issue(pr *lifProgram, c *chunk, w window) error {
-	if p.lastStep >= w.s0 && p.lastStep < w.s0+int64(w.k) {
+	if p.hasLast(w) {
 		c.last.clear(0, 8) // the spike count, and the truncation flag
 	} else {
 		c.last.clear(4, 4)
 	}
+	return p.launch(pr, c, w)
+}
+
+// hasLast reports whether the steps of w hold the call's last step, whose spikes go to
+// the chunks' Last buffers.
+func (p *Population) hasLast(w window) bool {
+	return p.lastStep >= w.s0 && p.lastStep < w.s0+int64(w.k)
+}
+
+// launch binds chunk c's buffers and dispatches it through the steps of w (Last is
+// ready).
+func (p *Population) launch(pr *lifProgram, c *chunk, w window) error {
 	for point, b := range p.bindings(c) {
 		if b != nil {
 			b.bind(uint32(point))
@@ -300,7 +320,13 @@ func (p *Population) readBack(w window) (out readout, over int, err error) {
 		// one dispatch per chunk (the dispatch time stays what adapt measures).
 		gl.Finish()
 	}
-	if rec.Rate {
+	p.readRateTrace(w, &out)
+	return out, 0, p.check("reading the recordings back")
+}
+
+// readRateTrace copies the rate and trace rows of the steps of w to out.
+func (p *Population) readRateTrace(w window, out *readout) {
+	if p.m.Record.Rate && w.k > 0 {
 		out.rate = make([]uint32, w.k)
 		p.rateBuf.read(0, 4*w.k, unsafe.Pointer(&out.rate[0]))
 	}
@@ -308,12 +334,24 @@ func (p *Population) readBack(w window) (out readout, over int, err error) {
 		out.trace = make([]float32, w.traceRows*p.lay.traces)
 		p.traceBuf.read(0, 4*len(out.trace), unsafe.Pointer(&out.trace[0]))
 	}
-	return out, 0, p.check("reading the recordings back")
 }
 
 // commit adds what the dispatch w of the chunks cs recorded to the host's recording,
 // and makes its new state the current one.
 func (p *Population) commit(cs []*chunk, w window, out readout) {
+	p.record(cs, w, out)
+	if p.lay.stateCopies == 2 {
+		for _, c := range cs {
+			c.cur = 1 - c.cur
+		}
+	}
+	if len(cs) == len(p.chunks) {
+		p.h.Step = w.s0 + int64(w.k) // every chunk is at the end of these steps
+	}
+}
+
+// record adds what the chunks cs recorded in the steps of w to the host's recording.
+func (p *Population) record(cs []*chunk, w window, out readout) {
 	for i := 0; i < len(out.spikes); i += 2 {
 		p.pending = append(p.pending, uint64(out.spikes[i])<<32|uint64(out.spikes[i+1]))
 	}
@@ -344,13 +382,5 @@ func (p *Population) commit(cs []*chunk, w window, out readout) {
 				}
 			}
 		}
-	}
-	if p.lay.stateCopies == 2 {
-		for _, c := range cs {
-			c.cur = 1 - c.cur
-		}
-	}
-	if len(cs) == len(p.chunks) {
-		p.h.Step = w.s0 + int64(w.k) // every chunk is at the end of these steps
 	}
 }

@@ -107,11 +107,49 @@
 // buffer holds its neurons' thresholds, and chunks are sized so that it fits one
 // storage block).
 //
+// # Networks
+//
+// A network (DESIGN.md, "Networks") keeps the CPU reference's bits too, currents and
+// delay rings included. lif.comp's NET variant holds both ports' currents in the State
+// records and reads each step's input from the chunk's two delay rings (int32,
+// slot-major: D slots of the chunk's neurons, so rings are cut with the chunks), for
+// every neuron and step, the refractory ones too; it reads them without clearing them.
+// The stored synapses (zero weights dropped) are packed as (post, w_q<<b | delay) when
+// the weight's bits and the delay's fit one word, else as three words, and tiled: the
+// synapses into each ring chunk, in pre-neuron order, cut into row chunks that each fit
+// one storage block (a long row may span chunks; each chunk holds where its rows' parts
+// start), so that a row chunk is propagated into its ring chunk alone. A procedural
+// projection keeps only its gap table: its rows are drawn again at each spike with
+// internal/conn's GLSL, one invocation a spike, the same targets, weights and delays as
+// conn's Go.
+//
+// Run goes in batches of dispatch pairs, with one read-back a batch: a pair is the
+// update of at most MinDelay steps (every synapse of a spike in them arrives after
+// them), then propagate.comp: PREP checks the update's spikes in the device's spike list
+// and writes the propagations' indirect dispatch sizes (no host read between the two),
+// CLEAR zeroes the ring slots the update read, and the propagations (one a row chunk,
+// one a procedural projection and ring chunk that its posts reach) add each synapse's
+// w_q with an int32 atomicAdd into the ring of its sign at (step + delay) mod D. A
+// stored row takes one workgroup per 256 synapses (64 invocations of 4), several for a
+// long row. Forward is a batch of one pair of one step.
+//
+// The spike list feeds the propagation whether or not it is recorded (unrecorded, each
+// pair's spikes start again at 0). When a pair's spikes do not fit it (or its grid would
+// pass the group limits), PREP marks the batch failed at that pair and every later
+// dispatch of the batch does nothing. As the update wrote the other state copy and
+// cleared no ring, the pairs before the failed one are committed (their state copy,
+// their recordings) and the batch starts again at the failed pair, with a larger list,
+// or in halves of its steps, or (one step) of the chunks: nothing is lost or added
+// twice. Any other failure in a batch leaves the rings at no single step: the state is
+// refused until a Restore. State and Restore carry both currents and both rings.
+//
 // Before allocating, New estimates the bytes it needs and, where the driver says how
 // much memory is free (GL_NVX_gpu_memory_info, else GL_ATI_meminfo's free buffer
 // memory), refuses a population that does not fit with an error wrapping
 // [lifgpu.ErrOutOfDeviceMemory] that names the bytes needed, the bytes available and
-// the largest population that fits. Where the driver reports no free memory (Mesa's
+// the largest population that fits (a network's names its stored synapses and the
+// bytes a neuron takes with its delay rings instead). Where the driver reports no free
+// memory (Mesa's
 // drivers, llvmpipe among them) the check is skipped: [Device].MemorySource is then "",
 // and the CLI says so.
 //
@@ -119,15 +157,18 @@
 //
 // One concern a file. population.go: the lifecycle and the public methods. plan.go: the
 // layout of a population's device data, its cut into chunks, and the memory estimate
-// that New checks before allocating. buffers.go: buffer handles (a buffer knows its
+// that New checks before allocating; netplan.go: a network's part of them (row chunks,
+// the synapses' packing). buffers.go: buffer handles (a buffer knows its
 // size and releases itself; the population's bufferSet owns them all, so freeing is one
 // loop and the device bytes that Backend reports are counted from them) and their
 // allocation. program.go: the shader variants (their #defines) and their uniforms,
 // resolved once at link time into a struct with one field a uniform. glsl.go: the
 // GLSL text (includes, and a small preprocessor that tells which uniforms the code a
 // variant's #defines keep refers to). dispatch.go: one dispatch (bind, issue, read the
-// recordings back, commit). overflow.go: the spike list's overflow redo. readback.go:
-// the state's read-back. robust.go: GPU resets and GL_OUT_OF_MEMORY at the checks, and
+// recordings back, commit). overflow.go: the spike list's overflow redo. netbuf.go,
+// netprogram.go, netdispatch.go: a network's buffers, propagate.comp's variants, and
+// its batches of dispatch pairs with their redo. readback.go: the state's read-back
+// and upload. robust.go: GPU resets and GL_OUT_OF_MEMORY at the checks, and
 // what they do to the population. device.go, egl.go, thread.go, gl.go: the context, its
 // thread and GL helpers; choose.go: the automatic choice among EGL's devices, as pure
 // functions.

@@ -45,15 +45,20 @@ func TestScanUniforms(t *testing.T) {
 		{defs: []string{"RANDOM", "POISSON", "POISSON_LEN 0"}, // every rate 0: no draws
 			used: []string{"uPoissonWeight"}, notUsed: []string{"uSeed", "uStep64"}, optional: []string{"uPoissonWeight"}},
 		{defs: []string{"RANDOM", "POISSON", "POISSON_LEN 12", "POISSON_PN"},
-			used: []string{"uPoissonWeight", "uSeed", "uStep64"}, notUsed: []string{"uNoiseMean"}},
+			used: []string{"uPoissonWeight", "uSeed", "uStep64"}, notUsed: []string{"uNoiseMean", "uD", "uSlot0", "uSynScale", "uRateBase"}},
+		{defs: []string{"NET", "EX_DELTA", "REC_RATE", "REC_TRACE"},
+			used:    []string{"uD", "uSlot0", "uSynScale", "uDecayIn", "uRateBase", "uTraceRow0"},
+			notUsed: []string{"uDecayEx", "uSeed", "uStep64"}},
+		{defs: []string{"NET", "PN_STRIDE 2", "PN_DELTA_IN 0", "PN_DECAY_IN 1"},
+			used: []string{"uD", "uSlot0", "uSynScale", "uDecayEx"}, notUsed: []string{"uDecayIn", "uRateBase", "uTraceRow0"}},
 	} {
 		t.Run(strings.Join(c.defs, ","), func(t *testing.T) {
 			u, err := scanUniforms(withDefines(src, c.defs...))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(u.declared) != 23 {
-				t.Errorf("%d uniforms declared, want lif.comp's 23: %v", len(u.declared), slices.Sorted(maps.Keys(u.declared)))
+			if len(u.declared) != 30 {
+				t.Errorf("%d uniforms declared, want lif.comp's 30: %v", len(u.declared), slices.Sorted(maps.Keys(u.declared)))
 			}
 			for _, name := range append(c.used, always...) {
 				if !u.used[name] {

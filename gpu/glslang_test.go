@@ -40,9 +40,17 @@ func TestGlslang(t *testing.T) {
 	exact := full
 	exact.Params.Method = lifgpu.Exact
 	plain := lifgpu.Config{N: 10}
+	net := full // per-neuron tau_syn_ex (some delta), scalar tau_syn_in; stored and procedural rows
+	net.Synapses = lifgpu.Synapses{TauSynEx: lifgpu.Float32s([]float32{0, 1, 2, 3, 0, 1, 2, 3, 4, 5}), TauSynIn: lifgpu.Scalar(2)}
+	net.Projections = []lifgpu.Projection{{PreRange: lifgpu.Range{Lo: 0, Hi: 5}, PostRange: lifgpu.Range{Lo: 0, Hi: 10}, P: 0.5,
+		WeightDist: lifgpu.Dist{Mean: 1, Std: 0.5}, DelayDist: lifgpu.Dist{Mean: 1}},
+		{PreRange: lifgpu.Range{Lo: 5, Hi: 10}, PostRange: lifgpu.Range{Lo: 0, Hi: 10}, P: 0.5, Procedural: true,
+			WeightDist: lifgpu.Dist{Mean: -1, Std: 0.5}, DelayDist: lifgpu.Dist{Mean: 2, Std: 0.5}}}
+	netDelta := plain // both ports delta currents; weights too large for two-word synapses
+	netDelta.Projections = []lifgpu.Projection{{Pre: []int32{0, 1}, Post: []int32{1, 0}, Weight: []float64{3e4, -1}, Delay: []float64{0.1, 6000}}}
 	dir := t.TempDir()
 	n := 0
-	for name, cfg := range map[string]lifgpu.Config{"full": full, "exact": exact, "plain": plain} {
+	for name, cfg := range map[string]lifgpu.Config{"full": full, "exact": exact, "plain": plain, "net": net, "netdelta": netDelta} {
 		m, err := model.Resolve(cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -73,7 +81,45 @@ func TestGlslang(t *testing.T) {
 			}
 		}
 	}
+	n += glslangProp(t, tool, dir, map[string]lifgpu.Config{"net": net, "netdelta": netDelta})
 	t.Logf("%d variants compiled", n)
+}
+
+// glslangProp compiles propagate.comp's variants for the networks of cfgs with tool.
+func glslangProp(t *testing.T, tool, dir string, cfgs map[string]lifgpu.Config) int {
+	src, err := shaders.Source(propFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for name, cfg := range cfgs {
+		m, err := model.Resolve(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := layoutOf(m).net.synWords; w != map[string]int{"net": 2, "netdelta": 3}[name] {
+			t.Errorf("%s: %d words a synapse", name, w)
+		}
+		for _, flush := range []bool{true, false} {
+			p := &Population{m: m, lay: layoutOf(m), flush: flush}
+			for _, mode := range []string{"PREP", "CLEAR", "STORED", "PROCEDURAL"} {
+				defs, incs := p.propDefines(mode)
+				text, err := assemble(propFile, src, defs, incs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join(dir, "p.comp")
+				if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if out, err := exec.Command(tool, "-S", "comp", path).CombinedOutput(); err != nil {
+					t.Errorf("%s %s [%s]: %v\n%s", propFile, name, strings.Join(defs, ", "), err, out)
+				}
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func make10(v float32) []float32 {

@@ -14,6 +14,16 @@ import (
 // must stay below the limit: maxK bounds it by loopCap. Any driver that cuts a loop
 // short is caught anyway: lif.comp sets the Last buffer's truncated flag when an
 // invocation leaves its step loop early, and the dispatch fails (truncated).
+//
+// A network's loops (propagate.comp): a stored row's invocation takes propPer synapses;
+// CLEAR loops over a pair's steps, at most MinDelay and at most loopCap; PREP over the
+// propagations, which New bounds on a software renderer (fits). A procedural row is
+// drawn by one invocation, its loops as long as the row (one trip a synapse with
+// p = 1; with gaps to draw, a binary search a word, so ~13 trips a synapse on
+// llvmpipe: rows of more than about 5,000 synapses pass the limit): no bound fits them
+// all, so propagate.comp checks where the walk ended (a cut walk ends at or before its
+// last post) and sets netTruncated; the batch then fails, naming the projection's
+// rows as too long for the driver (a stored projection has no such limit).
 
 // softwareLoopLimit is the iterations a software renderer runs in one invocation.
 const softwareLoopLimit = 65535

@@ -48,12 +48,13 @@ func (p *Population) overflow(pr *lifProgram, cs []*chunk, s0 int64, k, count in
 // for it, it puts the old size back and returns false (the caller splits the work
 // instead); an error is one it could not recover from.
 func (p *Population) growSpikes(want int) (bool, error) {
-	p.spikeBuf.resize(8 + 8*want)
-	if err := allocError("growing the spike list", int64(8+8*want)); err == nil {
+	h := p.lay.spikeHeader()
+	p.spikeBuf.resize(h + 8*want)
+	if err := allocError("growing the spike list", int64(h+8*want)); err == nil {
 		p.spikeCap = want
 		p.stats.grown++
 		return true, nil
 	}
-	p.spikeBuf.resize(8 + 8*p.spikeCap)
-	return false, allocError("restoring the spike list", int64(8+8*p.spikeCap))
+	p.spikeBuf.resize(h + 8*p.spikeCap)
+	return false, allocError("restoring the spike list", int64(h+8*p.spikeCap))
 }

@@ -13,8 +13,12 @@ import (
 // wg is the workgroup size of lif.comp (local_size_x).
 const wg = 256
 
-// stateBytes is the size of one neuron's State record on the device (u, ref, count).
-const stateBytes = 12
+// stateWords is the size of one neuron's State record on the device, in 32-bit words:
+// u, ref, count, and a network's two synaptic currents.
+const (
+	stateWords    = 3
+	netStateWords = 5
+)
 
 // layout is the shape of a population's device data, from its Model.
 type layout struct {
@@ -31,6 +35,16 @@ type layout struct {
 	noise, poisson bool
 	poissonLen     int
 	poissonPN      bool
+
+	net *netLayout // a network's synapses (netplan.go), nil without one
+}
+
+// stateBytes is the size of one neuron's State record.
+func (l layout) stateBytes() int {
+	if l.net != nil {
+		return 4 * netStateWords
+	}
+	return 4 * stateWords
 }
 
 // Binding points of lif.comp; numBindings is one more than the highest.
@@ -47,7 +61,9 @@ const (
 	bindLast      = 9
 	bindNormal    = 10
 	bindPoisson   = 11
-	numBindings   = 12
+	bindRingEx    = 12
+	bindRingIn    = 13
+	numBindings   = 14
 )
 
 // storage returns the most storage blocks one variant of lif.comp for l declares (a
@@ -58,7 +74,7 @@ func (l layout) storage() (blocks, bindings int) {
 	blocks = 1 + 1 + 1 // state in, x, last
 	bindings = bindLast + 1
 	if l.stateCopies == 2 {
-		blocks += 2 // state out, spike list
+		blocks += 2 // state out, spike list (a network's always has both)
 	}
 	if len(l.fields) > 0 {
 		blocks++
@@ -80,6 +96,10 @@ func (l layout) storage() (blocks, bindings int) {
 		blocks++
 		bindings = bindPoisson + 1
 	}
+	if l.net != nil {
+		blocks += 2 // the rings
+		bindings = bindRingIn + 1
+	}
 	return blocks, bindings
 }
 
@@ -99,8 +119,8 @@ type namedField struct {
 
 func layoutOf(m *model.Model) layout {
 	l := layout{stateCopies: 1, traces: len(m.Record.Traces), rate: m.Record.Rate}
-	if m.Record.Spikes {
-		l.stateCopies = 2
+	if m.Record.Spikes || m.Net != nil {
+		l.stateCopies = 2 // a dispatch may be done again (a network's: its spike list may overflow)
 	}
 	for _, f := range []namedField{{"PN_ALPHA", &m.Alpha}, {"PN_R", &m.R}, {"PN_UREST", &m.URest}, {"PN_URESET", &m.UReset}, {"PN_UTH", &m.UTh}, {"PN_BIAS", &m.Bias}} {
 		if !f.v.IsScalar() {
@@ -126,6 +146,18 @@ func layoutOf(m *model.Model) layout {
 			l.fields = append(l.fields, pnField{def: f.def, f32: f.v})
 		}
 	}
+	if m.Net != nil {
+		l.net = netLayoutOf(m)
+		for _, pt := range []struct {
+			suffix string
+			port   *model.Port
+		}{{"EX", &m.Ex}, {"IN", &m.In}} {
+			if !pt.port.Delta.IsScalar() || !pt.port.Decay.IsScalar() { // both or neither, as lif.comp reads them
+				l.fields = append(l.fields, pnField{def: "PN_DELTA_" + pt.suffix, i32: &pt.port.Delta},
+					pnField{def: "PN_DECAY_" + pt.suffix, f32: &pt.port.Decay})
+			}
+		}
+	}
 	for _, e := range m.Schedule {
 		if !e.Value.IsScalar() {
 			l.schedPN = true
@@ -140,13 +172,15 @@ type plan struct {
 	dev               Device
 	hooks             gpuhook.Hooks // lowered limits, a small spike list
 	n, chunkN, chunks int
-	maxBlock          int64 // bytes, the largest binding
-	groups            int   // the largest dispatch (workgroups)
-	spikeCap          int   // initial spike list capacity (spikes)
-	spikeCapMax       int   // the most one binding holds
-	rateCap           int   // steps in the rate buffer
-	traceCap          int   // floats in the trace buffer
-	perNeuron, fixed  int64 // device bytes: perNeuron*n + fixed
+	maxBlock          int64      // bytes, the largest binding
+	groups            int        // the largest dispatch (workgroups)
+	spikeCap          int        // initial spike list capacity (spikes)
+	spikeCapMax       int        // the most one binding holds
+	rows              []rowChunk // a network's stored synapses, cut into storage blocks
+	maxSpikes         int        // the most spikes one propagation takes (its grid's limit)
+	rateCap           int        // steps in the rate buffer
+	traceCap          int        // floats in the trace buffer
+	perNeuron, fixed  int64      // device bytes: perNeuron*n + fixed
 }
 
 func planFor(n int, l layout, d Device, h gpuhook.Hooks) plan {
@@ -157,9 +191,12 @@ func planFor(n int, l layout, d Device, h gpuhook.Hooks) plan {
 	if h.MaxGroupCount > 0 && h.MaxGroupCount < p.groups {
 		p.groups = h.MaxGroupCount
 	}
-	perBinding := int64(max(stateBytes, 4*len(l.fields)))
+	perBinding := int64(max(l.stateBytes(), 4*len(l.fields)))
 	if l.poissonPN {
 		perBinding = max(perBinding, 4*int64(l.poissonLen))
+	}
+	if l.net != nil {
+		perBinding = max(perBinding, 4*int64(l.net.D)) // a port's ring: D slots a neuron
 	}
 	c := (p.maxBlock - 64) / perBinding
 	c = min(c, int64(p.groups)*wg, math.MaxInt32)
@@ -169,7 +206,7 @@ func planFor(n int, l layout, d Device, h gpuhook.Hooks) plan {
 	p.chunkN = int(max(1, min(c, int64(n))))
 	p.chunks = (n + p.chunkN - 1) / p.chunkN
 
-	p.spikeCapMax = int((p.maxBlock - 8) / 8)
+	p.spikeCapMax = int((p.maxBlock - int64(l.spikeHeader())) / 8)
 	p.spikeCap = h.SpikeBuffer
 	if p.spikeCap <= 0 {
 		p.spikeCap = max(1<<16, min(n, 1<<22))
@@ -185,20 +222,23 @@ func planFor(n int, l layout, d Device, h gpuhook.Hooks) plan {
 	// Per neuron: the state (twice when a dispatch may be redone), the parameter
 	// records (random-input parameters among them), the per-neuron schedule and x
 	// buffers, the last step's spike list, the per-neuron Poisson thresholds.
-	p.perNeuron = int64(stateBytes*l.stateCopies + 4*len(l.fields) + 4 + 4)
+	p.perNeuron = int64(l.stateBytes()*l.stateCopies + 4*len(l.fields) + 4 + 4)
 	if l.schedPN {
 		p.perNeuron += 4
 	}
 	if l.poissonPN {
 		p.perNeuron += 4 * int64(l.poissonLen)
 	}
-	p.fixed = 8*int64(p.spikeCap) + 8 + 4*int64(p.rateCap) + 4*int64(p.traceCap) + 8*int64(l.traces) + 8*int64(p.chunks)
+	p.fixed = 8*int64(p.spikeCap) + int64(l.spikeHeader()) + 4*int64(p.rateCap) + 4*int64(p.traceCap) + 8*int64(l.traces) + 8*int64(p.chunks)
 	// The normal table and a shared Poisson table: one buffer each for all chunks.
 	if l.noise {
 		p.fixed += 4 * rng.NormalLen
 	}
 	if l.poisson && !l.poissonPN {
 		p.fixed += 4 * int64(l.poissonLen)
+	}
+	if l.net != nil {
+		p.planNet()
 	}
 	return p
 }
@@ -228,6 +268,9 @@ func (p plan) maxN(avail int64) int {
 func (p plan) checkMemory(avail int64) error {
 	if avail <= 0 || p.bytes() <= avail {
 		return nil
+	}
+	if p.lay.net != nil {
+		return p.netMemoryError(avail)
 	}
 	return fmt.Errorf("%w: %d neurons need %s of device memory (%d B a neuron + %s of recording buffers), %s is available; at most %d neurons of this configuration fit",
 		lifgpu.ErrOutOfDeviceMemory, p.n, mib(p.bytes()), p.perNeuron, mib(p.fixed), mib(avail), p.maxN(avail))

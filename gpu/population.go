@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unsafe"
 
 	"github.com/lifgpu/lifgpu"
-	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/gpuhook"
 	"github.com/lifgpu/lifgpu/internal/model"
 )
@@ -31,13 +29,14 @@ type Population struct {
 	chunks []*chunk
 	progs  map[progKey]*lifProgram
 
-	spikeBuf   *buffer // {count, cap, (step, id)[cap]}
+	spikeBuf   *buffer // {count, cap, (step, id)[cap]}; a network's has a longer header (netSpikeHeader)
 	spikeCap   int
 	rateBuf    *buffer
 	traceBuf   *buffer
-	normalBuf  *buffer // rng.NormalTable.Values(), when there is noise
-	poissonBuf *buffer // the shared Poisson thresholds (per-neuron ones are in the chunks)
-	k          int     // steps per fused dispatch now
+	normalBuf  *buffer     // rng.NormalTable.Values(), when there is noise
+	poissonBuf *buffer     // the shared Poisson thresholds (per-neuron ones are in the chunks)
+	k          int         // steps per fused dispatch now
+	net        *netBuffers // a network's synapses and programs (netbuf.go), nil without one
 
 	lost    bool   // a GPU reset took the context (robust.go), or an injected fault (gpuhook.Hooks.FaultLost)
 	lostWhy string // the reset's error; "" for an injected fault
@@ -69,6 +68,8 @@ type stats struct {
 	dispatches int // fused dispatches (one per chunk)
 	redone     int // dispatch batches redone after a spike-list overflow
 	grown      int // times the spike list grew
+	halved     int // a network's dispatch pairs done in halves of their steps
+	split      int // a network's one-step pairs done in halves of the chunks
 }
 
 // New makes a population of cfg.N neurons on the GPU. It fails with an error wrapping
@@ -91,10 +92,6 @@ func init() {
 
 // newPopulation is New with test hooks.
 func newPopulation(cfg lifgpu.Config, opts Options, h gpuhook.Hooks) (*Population, error) {
-	if cfg.HasNetwork() {
-		// Until the GPU's network variant lands: refuse, never run the neurons uncoupled.
-		return nil, fmt.Errorf("%w: synaptic networks are not supported by the GPU backend yet: use -backend cpu", lifgpu.ErrNoGPU)
-	}
 	m, err := model.Resolve(cfg)
 	if err != nil {
 		return nil, err
@@ -129,6 +126,10 @@ func (p *Population) fits() error {
 			Remedy: "trace fewer neurons (the spike list and state.npz hold every neuron)"}
 	}
 	d := p.ctx.dev
+	if nl := p.lay.net; nl != nil && d.Software && len(p.plan.rows)+len(nl.proc) >= softwareLoopLimit/2 {
+		return fmt.Errorf("gpu: %d stored row chunks and procedural projections: the software renderer's loop limit (%d iterations) cannot size their propagations in one invocation; "+
+			"raise the storage block size or use a hardware GPU", len(p.plan.rows)+len(nl.proc), softwareLoopLimit)
+	}
 	if blocks, bindings := p.lay.storage(); d.MaxStorageBlocks < blocks || d.MaxStorageBindings < bindings {
 		return fmt.Errorf("%w: the compute shader for this configuration declares up to %d storage blocks at binding points 0..%d; "+
 			"the device allows %d blocks in a compute shader (GL_MAX_COMPUTE_SHADER_STORAGE_BLOCKS) and %d binding points (GL_MAX_SHADER_STORAGE_BUFFER_BINDINGS)",
@@ -168,6 +169,12 @@ func (p *Population) start() error {
 		p.free()
 		return err
 	}
+	if p.lay.net != nil {
+		if err := p.linkNet(); err != nil {
+			p.free()
+			return err
+		}
+	}
 	return nil
 }
 
@@ -188,7 +195,7 @@ func (p *Population) Backend() string {
 	if p.flush {
 		flush = "subnormals flushed in the shader"
 	}
-	return fmt.Sprintf("gpu (%s, OpenGL %s core, %s of device buffers, %s%s)", d.Renderer, v, mib(p.bufs.bytes()), flush, deviceNotes(d))
+	return fmt.Sprintf("gpu (%s, OpenGL %s core, %s of device buffers, %s%s%s)", d.Renderer, v, mib(p.bufs.bytes()), flush, p.netNote(), deviceNotes(d))
 }
 
 // Device describes the device the population runs on.
@@ -265,15 +272,7 @@ func (p *Population) Restore(st lifgpu.State) error {
 		return p.lostError("Restore")
 	}
 	err := p.do(func() error {
-		buf := make([]stateRec, p.plan.chunkN)
-		for _, c := range p.chunks {
-			for i := range c.n {
-				j := c.base + i
-				buf[i] = stateRec{U: f32.Flush(st.U[j]), Ref: st.Ref[j], Cnt: st.Counts[j]}
-			}
-			c.state[c.cur].write(0, stateBytes*c.n, unsafe.Pointer(&buf[0]))
-			c.last.clear(0, 4)
-		}
+		p.writeState(st)
 		return checkGL("uploading the restored state")
 	})
 	if err != nil {
@@ -294,7 +293,10 @@ func (p *Population) free() {
 	for _, pr := range p.progs {
 		pr.Release()
 	}
-	p.chunks, p.progs = nil, nil
+	if p.net != nil {
+		p.net.progs.release()
+	}
+	p.chunks, p.progs, p.net = nil, nil, nil
 }
 
 // Close frees the population's device memory and its context. A second Close does

@@ -5,12 +5,14 @@ package gpu
 import (
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/conn"
 	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/rng"
 	"github.com/lifgpu/lifgpu/shaders"
@@ -149,6 +151,13 @@ type lifUniforms struct {
 	NoiseMean  int32 `glsl:"uNoiseMean"`
 	NoiseStd   int32 `glsl:"uNoiseStd"`
 	PoissonW   int32 `glsl:"uPoissonWeight"`
+	RateBase   int32 `glsl:"uRateBase"`
+	TraceRow0  int32 `glsl:"uTraceRow0"`
+	D          int32 `glsl:"uD"`
+	Slot0      int32 `glsl:"uSlot0"`
+	SynScale   int32 `glsl:"uSynScale"`
+	DecayEx    int32 `glsl:"uDecayEx"`
+	DecayIn    int32 `glsl:"uDecayIn"`
 }
 
 // lifProgram is a linked variant of lif.comp.
@@ -209,6 +218,11 @@ func (p *Population) defines(key progKey) ([]string, []include) {
 		defs = append(defs, "POISSON", fmt.Sprintf("POISSON_LEN %d", p.lay.poissonLen))
 		flag(p.lay.poissonPN, "POISSON_PN")
 	}
+	if nl := p.lay.net; nl != nil {
+		defs = append(defs, "NET")
+		flag(nl.exDelta, "EX_DELTA")
+		flag(nl.inDelta, "IN_DELTA")
+	}
 	return defs, incs
 }
 
@@ -235,5 +249,14 @@ func (p *Population) setConstants(pr *lifProgram) error {
 	if m.HasPoisson {
 		gl.ProgramUniform1f(id, u.PoissonW, m.PoissonWeight.Scalar)
 	}
+	if nl := p.lay.net; nl != nil {
+		gl.ProgramUniform1ui(id, u.D, uint32(nl.D))
+		gl.ProgramUniform1f(id, u.SynScale, float32(math.Ldexp(1, -nl.q)))
+		gl.ProgramUniform1f(id, u.DecayEx, m.Ex.Decay.Scalar)
+		gl.ProgramUniform1f(id, u.DecayIn, m.In.Decay.Scalar)
+	}
 	return checkGL("setting up " + shaderFile)
 }
+
+// connInclude is internal/conn's GLSL: procedural rows drawn again in propagate.comp.
+var connInclude = include{name: "conn", file: "internal/conn/conn.glsl", src: conn.GLSL}

@@ -352,6 +352,9 @@ func TestBallot(t *testing.T) {
 				"split":    {dense, Options{StepsPerDispatch: 64}, gpuhook.Hooks{SpikeBuffer: 10, MaxBlockSize: 128 << 10}},
 				"rateonly": {rateOnly, Options{StepsPerDispatch: 33}, gpuhook.Hooks{}},
 				"noise":    {noisy, Options{StepsPerDispatch: 17}, gpuhook.Hooks{MaxBlockSize: 64 << 10, SpikeBuffer: 100}},
+				// A network's spike list is appended to whether recorded or not.
+				"network":    {netConfig(rand.New(rand.NewPCG(53, 54)), 2000, 2, lifgpu.Exact, true), Options{StepsPerDispatch: 20}, gpuhook.Hooks{SpikeBuffer: 10}},
+				"network-nr": {netConfig(rand.New(rand.NewPCG(55, 56)), 2000, 1, lifgpu.Euler, false), Options{}, gpuhook.Hooks{MaxBlockSize: 64 << 10}},
 			} {
 				p := compare(t, c.cfg, c.opts, c.hooks, calls)
 				ext := p.ctx.ext

@@ -1,6 +1,7 @@
 #version 430 core
-// lif.comp: advance one chunk of uncoupled LIF neurons through uSteps steps, with the
-// state in registers (one invocation per neuron), recording on the device.
+// lif.comp: advance one chunk of LIF neurons through uSteps steps, with the state in
+// registers (one invocation per neuron), recording on the device; with NET, the neurons of
+// a network, whose synaptic input comes from the delay rings that propagate.comp fills.
 //
 // The arithmetic is the contract's (DESIGN.md, "One step, per neuron, exactly"): every
 // value on the update path is `precise`, so that the compiler cannot contract a*b+c
@@ -28,6 +29,18 @@
 //                       POISSON_LEN a neuron of the chunk (chunk index i at i*POISSON_LEN);
 //                       PN_PWEIGHT word offset of the per-neuron weight, else uPoissonWeight
 //   RANDOM              NOISE or POISSON: the current changes every step
+//   NET                 a network (DESIGN.md, "Networks"): the State records hold the two
+//                       ports' currents, each step reads the chunk's delay rings (bindings
+//                       12, 13: int32, slot-major, uD slots of uN neurons) at slot
+//                       (step mod uD) without clearing them (propagate.comp's CLEAR does,
+//                       after the dispatch, so that a dispatch can be done again), and
+//                       every spike goes to the spike list (the propagation's input) whose
+//                       header also holds the batch's failure flag: a dispatch of a batch
+//                       after a failed one does nothing
+//   EX_DELTA, IN_DELTA  that port is a delta current for every neuron (tau_syn = 0);
+//                       otherwise PN_DELTA_EX and PN_DECAY_EX (PN_DELTA_IN, PN_DECAY_IN)
+//                       word offsets of the per-neuron delta flag and decay (both or
+//                       neither), else the uniform uDecayEx (uDecayIn): no delta neuron
 //   F32_FLUSH           flush results that underflow to zeros of their sign explicitly
 //                       (internal/f32's f32.glsl); without it f32_add/f32_sub/f32_mul are
 //                       the plain operators, for a driver that flushes as the contract does
@@ -70,7 +83,15 @@ struct State {
 	float u;   // membrane potential (mV)
 	int ref;   // refractory steps left
 	uint cnt;  // spikes since creation
+#ifdef NET
+	float iEx; // the ports' synaptic currents (nA)
+	float iIn;
+#endif
 };
+
+#if defined(REC_SPIKES) || defined(NET)
+#define LIST // spikes are appended to the spike list
+#endif
 
 layout(std430, binding = 0) buffer StateIn { State stIn[]; };
 #ifndef INPLACE
@@ -85,11 +106,21 @@ layout(std430, binding = 3) readonly buffer Sched { float schedv[]; };
 #ifdef PN_X
 layout(std430, binding = 4) readonly buffer X { float xv[]; };
 #endif
-#ifdef REC_SPIKES
+#ifdef LIST
 struct Spike { int step; int id; };
 // spikeCount counts every spike of the dispatch, also those past spikeCap: the host
-// sees the overflow, grows the buffer or shortens the dispatch, and redoes it.
-layout(std430, binding = 5) buffer Spikes { uint spikeCount; uint spikeCap; Spike spikes[]; };
+// sees the overflow, grows the buffer or shortens the dispatch, and redoes it. A
+// network's header goes on with propagate.comp's words (netFailed: the batch failed,
+// so this dispatch must change nothing).
+layout(std430, binding = 5) buffer Spikes {
+	uint spikeCount;
+	uint spikeCap;
+#ifdef NET
+	uint netFailed;  // then propagate.comp's netNext, netBegin, netEnd, netTruncated, netPad
+	uint netRest[5];
+#endif
+	Spike spikes[];
+};
 #endif
 #ifdef REC_RATE
 layout(std430, binding = 6) buffer Rate { uint rate[]; }; // rate[k]: spikes in step uStep0+k
@@ -112,6 +143,11 @@ layout(std430, binding = 11) readonly buffer PoissonTab { uint poisson_thr[]; };
 
 // internal/f32's GLSL goes here (always), then internal/rng's (when NOISE or POISSON is
 // defined); a compiler that meets the pragmas themselves ignores them.
+#ifdef NET
+layout(std430, binding = 12) readonly buffer RingEx { int ringEx[]; };
+layout(std430, binding = 13) readonly buffer RingIn { int ringIn[]; };
+#endif
+
 #pragma lifgpu include f32
 #pragma lifgpu include rng
 
@@ -157,6 +193,39 @@ uniform int uRefSteps;
 uniform float uBias;
 uniform float uSched;  // 0 when no schedule entry is in force
 uniform float uX;      // Forward's x; 0 in Run
+uniform int uRateBase; // rate row of this dispatch's first step (a network's batch of dispatches shares the rows)
+#ifdef NET
+uniform uint uD;         // ring slots
+uniform uint uSlot0;     // uStep0 mod uD
+uniform float uSynScale; // 2^-q: the fixed point's unit (nA)
+#if !defined(EX_DELTA) && !defined(PN_DECAY_EX)
+uniform float uDecayEx;
+#endif
+#if !defined(IN_DELTA) && !defined(PN_DECAY_IN)
+uniform float uDecayIn;
+#endif
+#endif
+#if defined(RANDOM) || defined(NET)
+#define VARYING // the current changes every step
+#endif
+
+#ifdef NET
+// syn_port is one port's input of a step from its ring's fixed-point sum a
+// (cpu/reference.go's synapticInput): s = float(a) * 2^-q, exact and never below 2^-30
+// unless 0 (|a| < 2^24, q <= 30), so a plain multiply gives f32_mul's bits without its
+// slow path for a = 0; a delta port gives s, another decays its current cur and adds s.
+float syn_port(int a, bool delta, float decay, inout float cur) {
+	precise float fa = float(a);
+	precise float s = fa * uSynScale;
+	if (delta) {
+		return s;
+	}
+	precise float c = f32_mul(cur, decay);
+	c = f32_add(c, s);
+	cur = c;
+	return c;
+}
+#endif
 #ifdef RANDOM
 uniform uvec2 uSeed;   // the seed's (low, high) halves: the Philox key
 uniform uvec2 uStep64; // uStep0 as a 64-bit step, (low, high) halves: the draws' counter
@@ -183,15 +252,22 @@ uniform float uPoissonWeight;
 #ifdef REC_TRACE
 uniform int uTraceCount; // entries in TraceList
 uniform int uNTraces;    // columns in a trace row
-uniform int uTraceFirst; // first recorded step >= uStep0 (row 0 of Trace)
+uniform int uTraceFirst; // first recorded step >= uStep0
+uniform int uTraceRow0;  // its row in Trace
 uniform int uTraceEvery;
 #endif
 
 void main() {
 	uint i = gl_GlobalInvocationID.x;
+#ifdef NET
+	if (i >= uN || netFailed != 0u) {
+		return;
+	}
+#else
 	if (i >= uN) {
 		return;
 	}
+#endif
 	uint pb = i * uint(PN_STRIDE);
 	State s = stIn[i];
 	precise float u = s.u;
@@ -269,8 +345,35 @@ void main() {
 #endif
 #endif
 
-#ifdef RANDOM
-	// base = ((bias + sched) + x), left to right; the random terms are added each step.
+#ifdef NET
+	precise float iEx = s.iEx;
+	precise float iIn = s.iIn;
+	uint slot = uSlot0;
+#ifdef PN_DECAY_EX // per neuron: the delta flag and the decay come together (model.Port)
+	bool deltaEx = par[pb + uint(PN_DELTA_EX)] != 0u;
+	precise float decayEx = uintBitsToFloat(par[pb + uint(PN_DECAY_EX)]);
+#elif defined(EX_DELTA)
+	bool deltaEx = true;
+	precise float decayEx = 0.0;
+#else
+	bool deltaEx = false;
+	precise float decayEx = uDecayEx;
+#endif
+#ifdef PN_DECAY_IN // per neuron: the delta flag and the decay come together (model.Port)
+	bool deltaIn = par[pb + uint(PN_DELTA_IN)] != 0u;
+	precise float decayIn = uintBitsToFloat(par[pb + uint(PN_DECAY_IN)]);
+#elif defined(IN_DELTA)
+	bool deltaIn = true;
+	precise float decayIn = 0.0;
+#else
+	bool deltaIn = false;
+	precise float decayIn = uDecayIn;
+#endif
+#endif
+
+#ifdef VARYING
+	// base = ((bias + sched) + x), left to right; the random terms and the synaptic
+	// input are added each step.
 	precise float base = f32_add(bias, sched);
 	base = f32_add(base, x);
 #else
@@ -301,13 +404,26 @@ void main() {
 		}
 	}
 	int nextRec = uTraceFirst;
-	uint row = 0u;
+	uint row = uint(uTraceRow0);
 #endif
 
 	int k = 0;
 	for (; k < uSteps; k++) {
 		int step = uStep0 + k;
 		bool spiked = false;
+#ifdef NET
+		// Both ports' input of this step (cpu/reference.go's synapticInput), for every
+		// neuron, the refractory ones too: their currents evolve. float(a) and the
+		// product by 2^-q are exact.
+		uint ringAt = slot * uN + i;
+		precise float synEx = syn_port(ringEx[ringAt], deltaEx, decayEx, iEx);
+		precise float synIn = syn_port(ringIn[ringAt], deltaIn, decayIn, iIn);
+		precise float syn = f32_add(synEx, synIn);
+		slot++;
+		if (slot == uD) {
+			slot = 0u;
+		}
+#endif
 #ifdef REC_TRACE
 		if (col >= 0 && step == nextRec) {
 			trace[row * uint(uNTraces) + uint(col)] = u; // u at the start of the step
@@ -318,9 +434,10 @@ void main() {
 		if (ref > 0) {
 			ref--; // refractory: u held, input ignored
 		} else {
-#ifdef RANDOM
+#ifdef VARYING
 			// Model.Random: I = ((base + noise) + poisson), at the absolute step
-			// uStep64 + k, 64-bit: the high half carries when the low half wraps.
+			// uStep64 + k, 64-bit: the high half carries when the low half wraps; then
+			// the synaptic input: I = I + syn.
 #ifdef DRAWS
 			uint sLo = uStep64.x + uint(k);
 			uvec2 rstep = uvec2(sLo, uStep64.y + uint(sLo < uStep64.x));
@@ -341,6 +458,9 @@ void main() {
 #endif
 			precise float poissonI = poisson_current(pWeight, pk);
 			I = f32_add(I, poissonI);
+#endif
+#ifdef NET
+			I = f32_add(I, syn);
 #endif
 			precise float e = f32_mul(R, I);
 #ifdef EXACT
@@ -367,7 +487,7 @@ void main() {
 				}
 			}
 		}
-#if defined(REC_SPIKES) || defined(REC_RATE)
+#if defined(LIST) || defined(REC_RATE)
 #ifdef BALLOT
 		// After the if/else, where every live invocation of the subgroup is again (the
 		// step loop's trip count is uniform): the subgroup's spiking invocations are
@@ -377,14 +497,14 @@ void main() {
 		if (nSpiked > 0u) {
 			uint at0 = 0u;
 			if (sg_elect()) {
-#ifdef REC_SPIKES
+#ifdef LIST
 				at0 = atomicAdd(spikeCount, nSpiked);
 #endif
 #ifdef REC_RATE
-				atomicAdd(rate[k], nSpiked);
+				atomicAdd(rate[uRateBase + k], nSpiked);
 #endif
 			}
-#ifdef REC_SPIKES
+#ifdef LIST
 			at0 = sg_first(at0);
 			if (spiked) {
 				uint at = at0 + sg_rank(spiked);
@@ -396,14 +516,14 @@ void main() {
 		}
 #else
 		if (spiked) {
-#ifdef REC_SPIKES
+#ifdef LIST
 			uint at = atomicAdd(spikeCount, 1u);
 			if (at < spikeCap) {
 				spikes[at] = Spike(step, gid);
 			}
 #endif
 #ifdef REC_RATE
-			atomicAdd(rate[k], 1u);
+			atomicAdd(rate[uRateBase + k], 1u);
 #endif
 		}
 #endif
@@ -413,7 +533,11 @@ void main() {
 	if (k != uSteps) {
 		atomicOr(truncated, 1u); // a loop cut short by the driver: refuse the dispatch
 	}
+#ifdef NET
+	State o = State(u, ref, cnt, iEx, iIn);
+#else
 	State o = State(u, ref, cnt);
+#endif
 #ifdef INPLACE
 	stIn[i] = o;
 #else

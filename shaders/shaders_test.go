@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lifgpu/lifgpu/internal/conn"
 	"github.com/lifgpu/lifgpu/internal/f32"
 	"github.com/lifgpu/lifgpu/internal/glslcheck"
 	"github.com/lifgpu/lifgpu/internal/rng"
@@ -23,9 +24,11 @@ func TestSource(t *testing.T) {
 	}
 }
 
-// rngFiles are internal/f32's and internal/rng's GLSL, which gpu pastes into the
-// shaders: the lint reads them with each shader for the functions the shader calls.
-var rngFiles = []glslcheck.File{{Name: "f32.glsl", Src: f32.GLSL}, {Name: "philox.glsl", Src: rng.GLSLPhilox}, {Name: "draws.glsl", Src: rng.GLSLDraws}}
+// rngFiles are internal/f32's, internal/rng's and internal/conn's GLSL, which gpu pastes
+// into the shaders: the lint reads them with each shader for the functions the shader
+// calls.
+var rngFiles = []glslcheck.File{{Name: "f32.glsl", Src: f32.GLSL}, {Name: "philox.glsl", Src: rng.GLSLPhilox},
+	{Name: "draws.glsl", Src: rng.GLSLDraws}, {Name: "conn.glsl", Src: conn.GLSL}}
 
 // TestPrecise: every float operation of the shaders is bound to a precise variable
 // (the lint of internal/glslcheck). llvmpipe never fuses a multiply-add, so without

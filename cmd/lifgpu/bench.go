@@ -32,6 +32,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	plotOut := fs.String("plot", "", "write a PNG of throughput against N to this file")
 	noBase := fs.Bool("no-baseline", false, "skip the baselines (the C reference, the GPU peers)")
 	peersTimeout := fs.Duration("peers-timeout", 0, "stop the GPU peers script after this long (0: no limit); the rows it printed count")
+	workload := fs.String("workload", "w1", "w1 (uncoupled neurons, the default), cuba (Vogels & Abbott's network, beside Brian2) or microcircuit (Potjans & Diesmann's)")
+	scale := fs.Float64("scale", 0.1, "microcircuit: the populations' scale (1: full, 77,169 neurons)")
 	baseDir := fs.String("baselines", "", "folder with "+bench.CRefFile+" and "+bench.PeersFile+" to run instead of the built-in baselines (default: $"+bench.BaselinesEnv+")")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -60,6 +62,15 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("%s %s: %w", f.flag, f.path, err)
 			}
 		}
+	}
+	switch *workload {
+	case "w1":
+	case "cuba":
+		return benchCUBA(cubaArgs{ns: *ns, backends: *backends, dev: dev, noBase: *noBase, jsonOut: *jsonOut}, stdout, stderr)
+	case "microcircuit":
+		return benchMicrocircuit(*scale, *backends, dev, *jsonOut, stdout)
+	default:
+		return fmt.Errorf("-workload %q: must be w1, cuba or microcircuit", *workload)
 	}
 	var backs []string
 	switch *backends {

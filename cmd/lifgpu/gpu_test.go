@@ -142,23 +142,20 @@ func TestDeviceFlag(t *testing.T) {
 	}
 }
 
-// needGPUNetworks skips while the GPU backend does not run networks yet: gpu.New says
-// networks are not supported, or makes a population whose State has no synaptic state
-// (a backend that ignores the synapses). Once the GPU runs networks the tests run.
+// needGPUNetworks is needGPU for the network tests: the GPU backend runs networks,
+// so a GPU population of one must carry the synaptic state (a backend that ignored the
+// synapses would be a bug, not a reason to skip).
 func needGPUNetworks(t *testing.T) {
 	t.Helper()
 	needGPU(t)
 	cfg := lifgpu.Config{N: 2, Projections: []lifgpu.Projection{{Pre: []int32{0}, Post: []int32{1}, Weight: []float64{1}, Delay: []float64{1}}}}
 	p, err := gpu.New(cfg, gpu.Options{})
 	if err != nil {
-		if s := strings.ToLower(err.Error()); strings.Contains(s, "network") && strings.Contains(s, "not supported") {
-			t.Skipf("the GPU backend does not run networks yet: %v", err)
-		}
 		t.Fatal(err)
 	}
 	defer p.Close()
-	if st, err := p.State(); err == nil && st.IEx == nil {
-		t.Skip("the GPU backend ignores the network (its State has no synaptic currents or rings): networks on the GPU are not written yet")
+	if st, err := p.State(); err != nil || st.IEx == nil {
+		t.Fatalf("a GPU network's state has no synaptic currents (%v)", err)
 	}
 }
 

@@ -127,32 +127,27 @@ func TestGPUFault(t *testing.T) {
 	}
 }
 
-// gpuNetworkFactory is gpuFactory for a network: it skips the test while the GPU
-// backend does not carry networks yet, which it tells by an error from gpu.New that
-// says networks are not supported, or by a population whose State has no synaptic
-// state (a backend that ignores the synapses). Once the GPU runs networks, the test
-// runs, and a GPU population that gets a network wrong fails it.
-// The factory runs on a goroutine of its own (see Factory): it returns a *skipGPU, and
-// the test skips when the run returns it.
+// gpuNetworkFactory is gpuFactory for a network: a GPU population of a network must
+// carry the synaptic state (a backend that ignored the synapses fails the test). The
+// factory runs on a goroutine of its own (see Factory): it returns errors, and the test
+// fails on them.
 func gpuNetworkFactory(t *testing.T, opts gpu.Options, h gpuhook.Hooks) Factory {
 	plain := gpuFactory(t, opts, h)
 	return func(o backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
 		p, err := plain(o, cfg)
 		if err != nil {
-			if s := strings.ToLower(err.Error()); strings.Contains(s, "network") && strings.Contains(s, "not supported") {
-				return nil, &skipGPU{fmt.Sprintf("the GPU backend does not run networks yet: %v", err)}
-			}
 			return nil, err
 		}
 		if st, err := p.State(); err == nil && st.IEx == nil && cfg.HasNetwork() {
 			p.Close()
-			return nil, &skipGPU{"the GPU backend ignores the network (its State has no synaptic currents or rings): networks on the GPU are not written yet"}
+			return nil, errors.New("a GPU network's state has no synaptic currents or rings")
 		}
 		return p, nil
 	}
 }
 
-// skipGPU is a GPU backend that cannot run what the test needs yet.
+// skipGPU is a GPU backend that cannot run here (no GL context, and LIFGPU_REQUIRE_GPU
+// unset).
 type skipGPU struct{ reason string }
 
 func (s *skipGPU) Error() string { return s.reason }

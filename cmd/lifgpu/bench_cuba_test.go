@@ -1,0 +1,40 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lifgpu/lifgpu/bench"
+)
+
+// TestBenchCUBA: lifgpu bench -workload cuba runs the network for one second of model
+// time and reports its dynamics (here without Brian2: -no-baseline).
+func TestBenchCUBA(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cuba.json")
+	code, stdout, errs := run(t, "bench", "-workload", "cuba", "-n", "1000", "-no-baseline", "-json", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, errs)
+	}
+	if !strings.Contains(stdout, "lifgpu/cpu") {
+		t.Fatalf("no row:\n%s", stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []bench.Row
+	if err := json.Unmarshal(b, &rows); err != nil || len(rows) != 1 {
+		t.Fatalf("%v: %s", err, b)
+	}
+	r := rows[0]
+	// CUBA fires at a few Hz with irregular intervals (CV about 0.5).
+	if r.RateHz < 1 || r.RateHz > 20 || r.CV < 0.2 || r.CV > 1 || r.SecPerBioS <= 0 {
+		t.Errorf("row %+v", r)
+	}
+	if code, _, errs := run(t, "bench", "-workload", "cuba", "-json", t.TempDir()); code == 0 || !strings.Contains(errs, "is a folder") {
+		t.Errorf("-json onto a folder: exit %d, %s", code, errs)
+	}
+}
