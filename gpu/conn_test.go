@@ -161,7 +161,7 @@ func (c connCase) goRows(g *conn.Geometric, nt *rng.NormalTable) (out [][4]uint3
 }
 
 // deviceRows draws the case's rows with conn.glsl.
-func (c connCase) deviceRows(t *testing.T, ctx *context, g *conn.Geometric, nt *rng.NormalTable, cap int) ([][4]uint32, []int) {
+func (c connCase) deviceRows(t *testing.T, ctx *glContext, g *conn.Geometric, nt *rng.NormalTable, cap int) ([][4]uint32, []int) {
 	out := make([][4]uint32, c.rows*max(cap, 1))
 	lens := make([]uint32, c.rows)
 	sS, _, _ := conn.Streams(c.k)

@@ -24,25 +24,35 @@ const (
 	contextFlagRobustAccess = 0x4 // GL_CONTEXT_FLAG_ROBUST_ACCESS_BIT
 )
 
-// glInit loads the GL functions once per process, through eglGetProcAddress (EGL's
-// function pointers do not depend on the context).
-var glInit = sync.OnceValue(func() error { return gl.InitWithProcAddrFunc(eglProcAddress) })
-
-// context is a GL context on a locked thread, with the device's limits.
-type context struct {
-	th  *thread
-	egl *eglContext
-	dev Device
-	ext map[string]bool
+// glContext is a GL context with the thread where it is current (the population's own,
+// or the caller's: NewInContext), the device's limits and the GL functions' loader.
+type glContext struct {
+	th  executor
+	egl *eglContext // nil in a caller's context
+	// proc loads GL functions in this context: eglGetProcAddress, or the caller's loader.
+	proc procLoader
+	// origin is how the context was made, for Device: the EGL attempt that worked, or a
+	// caller's context.
+	origin contextOrigin
+	dev    Device
+	ext    map[string]bool
 	// resetStatus is glGetGraphicsResetStatus (GL 4.5, KHR_robustness) or its ARB
 	// form, or nil when the context has neither.
 	resetStatus func() uint32
 }
 
+// contextOrigin says how a context was made.
+type contextOrigin struct {
+	platform    string    // Device.Platform
+	dev         EGLDevice // the EGL device (Index -1 off the device platform)
+	robustness  string    // Device.Robustness
+	robustAsked bool      // attributes that ask for reset notification were accepted
+}
+
 // openContext starts a thread, makes a context current on it (on EGL device *choice,
 // or the automatic choice when nil), loads GL and reads the device's limits.
-func openContext(choice *int) (*context, error) {
-	c := &context{}
+func openContext(choice *int) (*glContext, error) {
+	c := &glContext{proc: eglProcAddress}
 	t0 := time.Now()
 	th, err := newThread(func() error {
 		e, err := newEGLContext(glDebug, choice)
@@ -50,15 +60,13 @@ func openContext(choice *int) (*context, error) {
 			return err
 		}
 		c.egl = e
-		if err := glInit(); err != nil {
+		c.origin = contextOrigin{platform: e.platform, dev: e.dev, robustness: e.robustness, robustAsked: e.robustAsked}
+		if err := glFunctions.acquire("EGL", eglProcAddress); err != nil {
 			e.destroy()
-			return fmt.Errorf("%w: loading OpenGL 4.3 functions: %s is missing", errNoGPU, err)
+			return err
 		}
-		c.readLimits()
-		if glDebug {
-			enableDebugOutput()
-		}
-		if err := checkGL("reading the device's limits"); err != nil {
+		if err := c.setUp(); err != nil {
+			glFunctions.release()
 			e.destroy()
 			return err
 		}
@@ -72,13 +80,23 @@ func openContext(choice *int) (*context, error) {
 	return c, nil
 }
 
-func (c *context) readLimits() {
+// setUp reads the limits of the current context, with GL loaded, and enables the
+// debug output of gldebug builds. It runs on the context's thread.
+func (c *glContext) setUp() error {
+	c.readLimits()
+	if glDebug {
+		enableDebugOutput()
+	}
+	return checkGL("reading the device's limits")
+}
+
+func (c *glContext) readLimits() {
 	d := &c.dev
 	d.Renderer = glString(gl.RENDERER)
 	d.Vendor = glString(gl.VENDOR)
 	d.Version = glString(gl.VERSION)
 	d.GLSL = glString(gl.SHADING_LANGUAGE_VERSION)
-	d.Platform = c.egl.platform
+	d.Platform = c.origin.platform
 	r := strings.ToLower(d.Renderer)
 	d.Software = strings.Contains(r, "llvmpipe") || strings.Contains(r, "softpipe") || strings.Contains(r, "swrast")
 	d.MaxBlockSize = glInt(gl.MAX_SHADER_STORAGE_BLOCK_SIZE)
@@ -104,21 +122,21 @@ func (c *context) readLimits() {
 
 // readRobustness reads what the context does on a GPU reset, and picks the query
 // that reports one.
-func (c *context) readRobustness() {
+func (c *glContext) readRobustness() {
 	d := &c.dev
-	d.EGL, d.Robustness = c.egl.dev, c.egl.robustness
+	d.EGL, d.Robustness = c.origin.dev, c.origin.robustness
 	var major, minor int32
 	gl.GetIntegerv(gl.MAJOR_VERSION, &major)
 	gl.GetIntegerv(gl.MINOR_VERSION, &minor)
 	gl45 := major > 4 || major == 4 && minor >= 5
 	switch {
-	case (gl45 || c.ext["GL_KHR_robustness"]) && eglProcAddress("glGetGraphicsResetStatus") != nil:
+	case (gl45 || c.ext["GL_KHR_robustness"]) && c.proc("glGetGraphicsResetStatus") != nil:
 		c.resetStatus = gl.GetGraphicsResetStatus
-	case c.ext["GL_ARB_robustness"] && eglProcAddress("glGetGraphicsResetStatusARB") != nil:
+	case c.ext["GL_ARB_robustness"] && c.proc("glGetGraphicsResetStatusARB") != nil:
 		c.resetStatus = gl.GetGraphicsResetStatusARB
 	default:
 		// GL_RESET_NOTIFICATION_STRATEGY is not a name this context knows.
-		if c.egl.robustAsked {
+		if c.origin.robustAsked {
 			d.Robustness += "; but the context has no glGetGraphicsResetStatus (GL 4.5, KHR_robustness or ARB_robustness)"
 		}
 		return
@@ -128,7 +146,7 @@ func (c *context) readRobustness() {
 	gl.GetIntegerv(gl.CONTEXT_FLAGS, &flags)
 	d.Robust = strategy == gl.LOSE_CONTEXT_ON_RESET
 	d.RobustAccess = flags&contextFlagRobustAccess != 0
-	if c.egl.robustAsked && !d.Robust {
+	if c.origin.robustAsked && !d.Robust {
 		d.Robustness += "; but the context's GL_RESET_NOTIFICATION_STRATEGY is not GL_LOSE_CONTEXT_ON_RESET"
 	}
 }
@@ -136,7 +154,7 @@ func (c *context) readRobustness() {
 // availableMemory is the device's free memory in bytes, or 0 if the driver does not
 // say (GL_NVX_gpu_memory_info's current free video memory, else GL_ATI_meminfo's free
 // buffer memory, else its free texture memory).
-func (c *context) availableMemory() int64 {
+func (c *glContext) availableMemory() int64 {
 	switch c.dev.MemorySource {
 	case "GL_NVX_gpu_memory_info":
 		return glInt(gpuMemoryAvailableNVX) << 10
@@ -152,9 +170,14 @@ func (c *context) availableMemory() int64 {
 	return 0
 }
 
-// close destroys the context and ends its thread.
-func (c *context) close() error {
-	err := c.th.call(func() error { return c.egl.destroy() })
+// close destroys the context and ends its thread; a caller's context is only let go of
+// (it is the caller's to destroy).
+func (c *glContext) close() error {
+	var err error
+	if c.egl != nil {
+		err = c.th.call(func() error { return c.egl.destroy() })
+	}
+	glFunctions.release()
 	c.th.stop()
 	return err
 }

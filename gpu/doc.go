@@ -28,6 +28,27 @@
 // OS thread; the population's methods post closures to it and wait, so no GL call is
 // ever made from another goroutine.
 //
+// [NewInContext] takes its context from the caller instead: a window's, for a viewer
+// that draws the population as it runs. The caller hands over a [Context], a small
+// interface of two methods: Do, which runs a closure on the thread where the context is
+// current (at once when called from that thread, as a window's loop does; otherwise
+// the closure waits there for the loop), and ProcAddress, the context's loader of GL
+// functions. There is still one thread that owns the context, the caller's: every GL
+// call of the population goes through Do. [Population.StateBuffers] then names the
+// buffers that hold the state ([StateBuffer]: u, ref, the count, a network's
+// currents), for the caller's shaders to read in that context; Close frees the
+// population's objects and leaves the context to the caller.
+//
+// go-gl keeps one table of GL function pointers per process. Each context fills it
+// through its own loader: New's through eglGetProcAddress (whatever build tags go-gl
+// saw), NewInContext's through Context.ProcAddress (glXGetProcAddress, behind
+// glfw.GetProcAddress, for a GLFW window on X11). Contexts of both kinds may be open
+// at once when their loaders give the same pointers for every function of the table
+// (libglvnd's dispatch stubs do: checked when the second kind opens); otherwise the
+// second kind is refused with a [*MixedContextsError] until the first kind's contexts
+// are closed, and the table is then reloaded. Reloading under an open context would
+// swap the pointers it calls through.
+//
 // # Choosing the device
 //
 // [Devices] lists EGL's devices (eglQueryDevicesEXT) in EGL's order, each with what
@@ -170,7 +191,8 @@
 // its batches of dispatch pairs with their redo. readback.go: the state's read-back
 // and upload. robust.go: GPU resets and GL_OUT_OF_MEMORY at the checks, and
 // what they do to the population. device.go, egl.go, thread.go, gl.go: the context, its
-// thread and GL helpers; choose.go: the automatic choice among EGL's devices, as pure
+// thread and GL helpers; gltable.go: go-gl's function table and its loaders;
+// context.go, incontext.go: a caller's context (NewInContext) and the state buffers; choose.go: the automatic choice among EGL's devices, as pure
 // functions.
 //
 // A variant that links with a uniform missing (misspelt, or dropped by the compiler

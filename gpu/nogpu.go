@@ -39,3 +39,11 @@ func AutoNote() string { return "" }
 
 // ProbeFor reports that this build has no GPU support.
 func ProbeFor(device *int) (hardware bool, err error) { return false, errBuilt }
+
+// NewInContext reports that this build has no GPU support.
+func NewInContext(cfg lifgpu.Config, opts Options, ctx Context) (*Population, error) {
+	return nil, errBuilt
+}
+
+// StateBuffers reports that this build has no GPU support.
+func (p *Population) StateBuffers() ([]StateBuffer, error) { return nil, errBuilt }

@@ -17,7 +17,7 @@ import (
 // lifgpu.Population it is not safe for concurrent use; its GL context lives on a
 // thread of its own, and each method posts its work there and waits.
 type Population struct {
-	ctx   *context
+	ctx   *glContext
 	h     model.Host
 	m     *model.Model
 	opts  Options
@@ -92,11 +92,17 @@ func init() {
 
 // newPopulation is New with test hooks.
 func newPopulation(cfg lifgpu.Config, opts Options, h gpuhook.Hooks) (*Population, error) {
+	return newPopulationWith(cfg, opts, h, func() (*glContext, error) { return openContext(opts.Device) })
+}
+
+// newPopulationWith makes the population in the context open returns: a headless
+// context of its own, or the caller's (NewInContext).
+func newPopulationWith(cfg lifgpu.Config, opts Options, h gpuhook.Hooks, open func() (*glContext, error)) (*Population, error) {
 	m, err := model.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
-	ctx, err := openContext(opts.Device)
+	ctx, err := open()
 	if err != nil {
 		return nil, err
 	}
@@ -299,8 +305,8 @@ func (p *Population) free() {
 	p.chunks, p.progs, p.net = nil, nil, nil
 }
 
-// Close frees the population's device memory and its context. A second Close does
-// nothing.
+// Close frees the population's device memory and its context (a caller's context,
+// NewInContext's, stays the caller's). A second Close does nothing.
 func (p *Population) Close() error {
 	if p.h.Close() {
 		return nil

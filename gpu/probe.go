@@ -82,7 +82,7 @@ func probeCases() [][2]float32 {
 // nativeFlush reports, once per renderer, whether the driver's plain arithmetic flushes
 // as the contract does (then lif.comp needs no F32_FLUSH), with a description of the
 // first difference when it does not. It runs on the GL thread.
-func (c *context) nativeFlush() (bool, string, error) {
+func (c *glContext) nativeFlush() (bool, string, error) {
 	key := c.dev.Renderer + "|" + c.dev.Version
 	if v, ok := flushProbes.Load(key); ok {
 		r := v.(probeResult)

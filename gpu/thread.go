@@ -4,6 +4,16 @@ package gpu
 
 import "runtime"
 
+// executor runs a context's GL work on the thread where the context is current: a
+// thread of the population's own (thread), or the caller's (callerThread, for
+// NewInContext).
+type executor interface {
+	// call runs f there and waits for it.
+	call(f func() error) error
+	// stop lets go of the thread, after the work already posted.
+	stop()
+}
+
 // thread is one goroutine locked to its OS thread that owns a GL context: every GL
 // call of a population runs there, posted as a closure (as ebiten's internal/thread
 // does). GL contexts are current on one thread; the Go scheduler would otherwise move
