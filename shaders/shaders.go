@@ -1,5 +1,12 @@
-// Package shaders holds the GLSL compute shaders of the gpu backend, embedded in the
-// binary. It only stores text: gpu compiles them, adding a preamble of #defines.
+// Package shaders holds the GLSL of lifgpu, embedded in the binary: the compute shaders
+// of the gpu backend (*.comp: lif.comp, propagate.comp) and those of the viewer
+// (view.comp, and the render shaders view.vert and view.frag, which internal/view
+// draws the window of `lifgpu view` with). It only stores text: gpu and internal/view
+// compile them, adding a preamble of #defines.
+//
+// Every compute shader passes internal/glslcheck's lint (every float operation bound
+// to a precise variable); the render shaders are not on the update path and are not
+// linted.
 //
 // The files live here, not under gpu/, because go:embed cannot reach a parent
 // directory and the shaders are also read by tools (glslangValidator in CI).
@@ -13,7 +20,7 @@ import (
 	"strings"
 )
 
-//go:embed *.comp
+//go:embed *.comp *.vert *.frag
 var files embed.FS
 
 // Source returns the text of the shader file name (for example "lif.comp").
@@ -25,7 +32,7 @@ func Source(name string) (string, error) {
 	return string(b), nil
 }
 
-// Names lists the embedded shader files, sorted.
+// Names lists the embedded shader files, sorted: compute and render shaders.
 func Names() []string {
 	ents, _ := fs.ReadDir(files, ".")
 	var out []string
@@ -33,5 +40,16 @@ func Names() []string {
 		out = append(out, e.Name())
 	}
 	sort.Strings(out)
+	return out
+}
+
+// Compute lists the embedded compute shaders (*.comp), sorted.
+func Compute() []string {
+	var out []string
+	for _, n := range Names() {
+		if strings.HasSuffix(n, ".comp") {
+			out = append(out, n)
+		}
+	}
 	return out
 }

@@ -22,6 +22,14 @@ func TestSource(t *testing.T) {
 	if _, err := Source("nope.comp"); err == nil || !strings.Contains(err.Error(), "lif.comp") {
 		t.Fatalf("Source(nope.comp): %v, want an error listing the shaders", err)
 	}
+	for _, name := range []string{"view.comp", "view.vert", "view.frag"} {
+		if src, err := Source(name); err != nil || !strings.HasPrefix(src, "#version 430 core\n") {
+			t.Errorf("Source(%s) = %.40q, %v", name, src, err)
+		}
+	}
+	if c := Compute(); !slices.Equal(c, []string{"lif.comp", "propagate.comp", "view.comp"}) {
+		t.Errorf("Compute() = %v", c)
+	}
 }
 
 // rngFiles are internal/f32's, internal/rng's and internal/conn's GLSL, which gpu pastes
@@ -30,12 +38,12 @@ func TestSource(t *testing.T) {
 var rngFiles = []glslcheck.File{{Name: "f32.glsl", Src: f32.GLSL}, {Name: "philox.glsl", Src: rng.GLSLPhilox},
 	{Name: "draws.glsl", Src: rng.GLSLDraws}, {Name: "conn.glsl", Src: conn.GLSL}}
 
-// TestPrecise: every float operation of the shaders is bound to a precise variable
+// TestPrecise: every float operation of the compute shaders is bound to a precise variable
 // (the lint of internal/glslcheck). llvmpipe never fuses a multiply-add, so without
 // this test a lost precise would pass every other test and break bit-exactness on
 // NVIDIA (DESIGN.md: 147,044 of 1,048,576 neurons differed without it on an H100).
 func TestPrecise(t *testing.T) {
-	for _, name := range Names() {
+	for _, name := range Compute() {
 		src, err := Source(name)
 		if err != nil {
 			t.Fatal(err)
@@ -49,7 +57,7 @@ func TestPrecise(t *testing.T) {
 // TestPreciseMutants: removing any one precise of a shader fails the lint, at that line
 // (where the variable is declared or where it takes float arithmetic).
 func TestPreciseMutants(t *testing.T) {
-	for _, name := range Names() {
+	for _, name := range Compute() {
 		src, err := Source(name)
 		if err != nil {
 			t.Fatal(err)
