@@ -6,12 +6,16 @@
 //	lifgpu run -resume DIR [-backend auto|cpu|gpu] [-device K]
 //	lifgpu validate spec.toml
 //	lifgpu check [-config spec.toml] [-n N] [-steps S] [-device K]
+//	lifgpu view [-config spec.toml] [-n N] [-seed S] [-steps-per-frame K] [-frames N] [-screenshot FILE]
 //	lifgpu info
 //	lifgpu bench [-backend cpu|gpu|all] [-device K] [-n N,N] [-steps S] [-json FILE] [-plot FILE] [-no-baseline]
 //	lifgpu version
 //
 // Without -config, run uses a built-in spec: 100,000 neurons with heterogeneous bias for
 // one second of model time. Outputs go to ./lifgpu-out unless -o says otherwise.
+//
+// view opens a window that draws the population as it runs on the GPU backend (it
+// needs a build with -tags 'egl glfw': make view; see internal/view).
 package main
 
 import (
@@ -51,6 +55,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(args[1:], stdout, stderr)
 	case "check":
 		err = cmdCheck(args[1:], stdout, stderr)
+	case "view":
+		err = cmdView(args[1:], stdout, stderr)
 	case "info":
 		err = cmdInfo(args[1:], stdout, stderr)
 	case "bench":
@@ -123,6 +129,7 @@ Commands:
   run       run a spec (the built-in default without -config) and write its outputs
   validate  check a spec file without running it
   check     run a spec on both backends and compare them bit for bit
+  view      watch a spec run on the GPU backend in a window (a build with -tags 'egl glfw': make view)
   info      print the EGL devices, the GL device auto picks, its limits, and the CPU kernels
   bench     measure throughput on workload W1 beside the baselines
   version   print the version
