@@ -172,7 +172,7 @@ func (l *Layout) BlockRect(img Rect, b Block) Rect {
 // LabelRect is where block b's name is written: inside its top left corner.
 func (l *Layout) LabelRect(img Rect, b Block) Rect {
 	r := l.BlockRect(img, b)
-	return Rect{r.X + 2, r.Y + 2, TextImage(b.Name).Rect.Dx(), TextH}
+	return Rect{r.X + 2, r.Y + 2, TextWidth(b.Name), TextH}
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -10,8 +10,10 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/go-gl/glfw/v3.3/glfw"
 	"github.com/lifgpu/lifgpu"
@@ -394,5 +396,23 @@ func TestNoDisplay(t *testing.T) {
 			t.Errorf("DISPLAY=%q: %v, want ErrNoDisplay", d, err)
 		}
 		t.Logf("DISPLAY=%q: %v", d, err)
+	}
+}
+
+// TestTitle: the title says the step, the model time, the neuron-updates/s and the
+// frames/s (it changes every half second).
+func TestTitle(t *testing.T) {
+	var title string
+	view(t, rampConfig(1000), Options{StepsPerFrame: 5, Frames: 4, Width: 400, Height: 300, Hook: func(v *Viewer, frame int) {
+		switch frame {
+		case 1:
+			time.Sleep(600 * time.Millisecond)
+		case 3:
+			title = v.Title()
+		}
+	}})
+	re := regexp.MustCompile(`^lifgpu view: step 10, t = 1\.0 ms, [0-9.e+]+ neuron-updates/s, [0-9]+ frames/s, 5 steps/frame$`)
+	if !re.MatchString(title) {
+		t.Errorf("title %q, want one like %s", title, re)
 	}
 }

@@ -104,6 +104,7 @@ func Run(cfg lifgpu.Config, opts Options) error {
 	v.win.SetCharCallback(func(_ *glfw.Window, c rune) { v.Char(c) })
 	v.win.SetKeyCallback(func(_ *glfw.Window, k glfw.Key, _ int, a glfw.Action, _ glfw.ModifierKey) { v.Key(k, a) })
 	v.since = time.Now()
+	v.win.SetTitle(fmt.Sprintf("lifgpu view: %d neurons, step 0", cfg.N))
 	for frame := 0; !v.win.ShouldClose() && (opts.Frames <= 0 || frame < opts.Frames); frame++ {
 		if err := v.frame(frame); err != nil {
 			return err
@@ -255,7 +256,7 @@ func (v *Viewer) texts() []text {
 		add(fmt.Sprintf("membrane potential of %d neurons%s; white: spiked in the frame", v.m.N, v.sampled()), Margin, p.Image.Y-TextH-4)
 		lo, hi := colorRange(v.m)
 		left, right := fmt.Sprintf("%g mV (u_reset)", lo), fmt.Sprintf("(u_th) %g mV", hi)
-		lw, rw := TextImage(left).Rect.Dx(), TextImage(right).Rect.Dx()
+		lw, rw := TextWidth(left), TextWidth(right)
 		if lw+rw+8 <= p.Bar.W {
 			add(left, p.Bar.X, p.Bar.Y+p.Bar.H+2)
 			add(right, p.Bar.X+p.Bar.W-rw, p.Bar.Y+p.Bar.H+2)
@@ -301,7 +302,7 @@ func (v *Viewer) writeShot(path string, w, h int) error {
 // simulation's neuron-updates/s (over the time spent stepping), frames/s.
 func (v *Viewer) updateTitle() {
 	el := time.Since(v.since)
-	if el < 500*time.Millisecond && v.title != "" {
+	if el < 500*time.Millisecond {
 		return
 	}
 	ups := 0.0
