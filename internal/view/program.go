@@ -46,20 +46,20 @@ type stage struct {
 }
 
 // link compiles the stages, each with the #defines defs after its #version line, and
-// links them; errors name the file and carry the driver's log.
-func link(defs []string, stages ...stage) (program, error) {
-	id := gl.CreateProgram()
+// links them; errors name the file and carry the driver's log. The uniforms the caller
+// sets (uniforms) must all be active: one misspelt, or dropped by the compiler, is an
+// error (gl.Uniform* would ignore it). Every object is deleted on failure.
+func link(defs, uniforms []string, stages ...stage) (program, error) {
+	name := fmt.Sprintf("%s %v", stages[len(stages)-1].file, defs)
 	var shs []uint32
 	defer func() {
 		for _, sh := range shs {
-			gl.DetachShader(id, sh)
-			gl.DeleteShader(sh)
+			gl.DeleteShader(sh) // flagged: deleted once detached
 		}
 	}()
 	for _, st := range stages {
 		src, err := shaders.Source(st.file)
 		if err != nil {
-			gl.DeleteProgram(id)
 			return program{}, err
 		}
 		version, body, _ := strings.Cut(src, "\n")
@@ -71,13 +71,18 @@ func link(defs []string, stages ...stage) (program, error) {
 		b.WriteString("#line 2\n" + body)
 		sh, err := compile(st, b.String())
 		if err != nil {
-			gl.DeleteProgram(id)
 			return program{}, err
 		}
 		shs = append(shs, sh)
+	}
+	id := gl.CreateProgram()
+	for _, sh := range shs {
 		gl.AttachShader(id, sh)
 	}
 	gl.LinkProgram(id)
+	for _, sh := range shs {
+		gl.DetachShader(id, sh)
+	}
 	var ok int32
 	gl.GetProgramiv(id, gl.LINK_STATUS, &ok)
 	if ok == gl.FALSE {
@@ -86,20 +91,30 @@ func link(defs []string, stages ...stage) (program, error) {
 		log := make([]byte, n+1)
 		gl.GetProgramInfoLog(id, n, nil, &log[0])
 		gl.DeleteProgram(id)
-		return program{}, fmt.Errorf("view: linking %s %v: %s", stages[len(stages)-1].file, defs, strings.TrimRight(string(log), "\x00"))
+		return program{}, fmt.Errorf("view: linking %s: %s", name, strings.TrimRight(string(log), "\x00"))
 	}
 	p := program{id: id, loc: map[string]int32{}}
 	var count int32
 	gl.GetProgramiv(id, gl.ACTIVE_UNIFORMS, &count)
 	for i := range uint32(count) {
-		name := make([]byte, 64)
+		buf := make([]byte, 64)
 		var length, size int32
 		var typ uint32
-		gl.GetActiveUniform(id, i, int32(len(name)), &length, &size, &typ, &name[0])
-		s := string(name[:length])
-		p.loc[s] = gl.GetUniformLocation(id, gl.Str(s+"\x00"))
+		gl.GetActiveUniform(id, i, int32(len(buf)), &length, &size, &typ, &buf[0])
+		u := string(buf[:length])
+		p.loc[u] = gl.GetUniformLocation(id, gl.Str(u+"\x00"))
 	}
-	return p, glError("linking " + stages[len(stages)-1].file)
+	err := glError("linking " + name)
+	for _, u := range uniforms {
+		if _, ok := p.loc[u]; !ok && err == nil {
+			err = fmt.Errorf("view: %s has no active uniform %s (misspelt, or unused)", name, u)
+		}
+	}
+	if err != nil {
+		gl.DeleteProgram(id)
+		return program{}, err
+	}
+	return p, nil
 }
 
 // compile compiles one stage's text.

@@ -24,6 +24,16 @@ const (
 // panelDefines are view.frag's variants, by program.
 var panelDefines = [numProgs]string{progImage: "IMAGE", progBar: "BAR", progRaster: "RASTER", progRate: "RATE", progText: "TEXT"}
 
+// uniforms are the uniforms that the renderer sets, by program.
+var uniforms = [numProgs][]string{
+	progSnap:   {"uProbes", "uFirst", "uN", "uWords", "uLo", "uScale"},
+	progImage:  {"uRect", "uGrid"},
+	progBar:    {"uRect"},
+	progRaster: {"uRect", "uRaster", "uDot", "uBack"},
+	progRate:   {"uRect", "uCols", "uFill", "uBack"},
+	progText:   {"uRect", "uInk"},
+}
+
 // Binding points of the renderer's storage buffers (view.comp's and view.frag's).
 const (
 	bindState   = 0
@@ -67,11 +77,11 @@ type label struct {
 func newRenderer(lay *Layout, lo, hi float32) (*renderer, error) {
 	r := &renderer{lay: lay, lo: lo, scale: ColorScale(lo, hi), labels: map[string]*label{}}
 	var err error
-	if r.progs[progSnap], err = link(nil, stage{gl.COMPUTE_SHADER, "view.comp"}); err != nil {
+	if r.progs[progSnap], err = link(nil, uniforms[progSnap], stage{gl.COMPUTE_SHADER, "view.comp"}); err != nil {
 		return nil, err
 	}
 	for k := progImage; k < numProgs; k++ {
-		if r.progs[k], err = link([]string{panelDefines[k]}, stage{gl.VERTEX_SHADER, "view.vert"}, stage{gl.FRAGMENT_SHADER, "view.frag"}); err != nil {
+		if r.progs[k], err = link([]string{panelDefines[k]}, uniforms[k], stage{gl.VERTEX_SHADER, "view.vert"}, stage{gl.FRAGMENT_SHADER, "view.frag"}); err != nil {
 			r.release()
 			return nil, err
 		}
