@@ -2,7 +2,11 @@ package cpu_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/internal/compare"
 
 	"github.com/lifgpu/lifgpu/cpu"
 	"github.com/lifgpu/lifgpu/internal/conformance"
@@ -68,17 +72,52 @@ func TestNetworkWorkersAndChunks(t *testing.T) {
 }
 
 // TestNetworkResume restores every kernel from the reference's state of a network
-// (currents and rings with spikes in flight), and the reference from the portable
-// kernel's.
+// (currents and rings with spikes in flight), and the reference from the kernel's.
 func TestNetworkResume(t *testing.T) {
-	sc := conformance.Scale{MaxN: 1500, MaxSteps: 200, Cases: 8}
+	sc := conformance.Scale{MaxN: 1500, MaxSteps: 200, Cases: 4}
 	for _, k := range cpu.Kernels() {
+		if k == "reference" {
+			continue
+		}
+		t.Run(k, func(t *testing.T) { conformance.NetworkResumeDelays(t, factory(cpu.Options{Kernel: k}), sc) })
+	}
+}
+
+// TestNetworkForward drives a network by Forward alone, a per-neuron x each step, on
+// every kernel: bit for bit the reference's, the spikes of each step propagated before
+// the next.
+func TestNetworkForward(t *testing.T) {
+	cfg := conformance.RandomNetwork(rand.New(rand.NewPCG(7, 8)), 2000)
+	for _, k := range cpu.Kernels() {
+		if k == "reference" {
+			continue
+		}
 		t.Run(k, func(t *testing.T) {
-			if k == "reference" {
-				conformance.NetworkResumeAgainst(t, factory(cpu.Options{Kernel: k}), factory(cpu.Options{Kernel: "go"}), sc)
-				return
+			want, err := cpu.New(cfg, cpu.Options{Kernel: "reference"})
+			if err != nil {
+				t.Fatal(err)
 			}
-			conformance.NetworkResume(t, factory(cpu.Options{Kernel: k}), sc)
+			got, err := cpu.New(cfg, cpu.Options{Kernel: k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := make([]float32, cfg.N)
+			xr := rand.New(rand.NewPCG(9, 10))
+			for s := range 200 {
+				for i := range x {
+					x[i] = float32(xr.NormFloat64() * 3)
+				}
+				for _, p := range []lifgpu.Population{want, got} {
+					if err := p.Forward(lifgpu.Float32s(x)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if s%20 == 19 {
+					if d := compare.Populations(want, got); d != "" {
+						t.Fatalf("after %d Forward steps: %s", s+1, d)
+					}
+				}
+			}
 		})
 	}
 }
