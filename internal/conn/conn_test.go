@@ -2,6 +2,7 @@ package conn
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -104,5 +105,27 @@ func TestGeometricEnds(t *testing.T) {
 	}
 	if g := NewGeometric(1e-6); len(g.T) != MaxGapLen {
 		t.Errorf("p = 1e-6: %d thresholds, want the cap %d", len(g.T), MaxGapLen)
+	}
+}
+
+// TestGeometricIndex: the bucket index gives every word the gap of the plain binary
+// search over all the thresholds.
+func TestGeometricIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, p := range []float64{1e-7, 1e-4, 1e-3, 0.02, 0.3, 0.5, 0.97} {
+		g := NewGeometric(p)
+		plain := &Geometric{P: g.P, T: g.T}
+		words := []uint32{0, 1, math.MaxUint32, math.MaxUint32 - 1}
+		for _, x := range g.T {
+			words = append(words, x-1, x, x+1)
+		}
+		for range 200_000 {
+			words = append(words, r.Uint32())
+		}
+		for _, u := range words {
+			if a, b := g.count(u), plain.count(u); a != b {
+				t.Fatalf("p = %g, word %#x: gap %d with the index, %d without", p, u, a, b)
+			}
+		}
 	}
 }
