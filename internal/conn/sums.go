@@ -2,9 +2,11 @@ package conn
 
 // postSums is one worker's count of synapses into each post neuron and sum of their
 // |w|, for the bounds on q. Posts come in random order (a Bernoulli row jumps across
-// the whole post range), so the additions are buffered and applied a bucket of posts at
-// a time (a counting sort by post >> sumBucketBits), each bucket's sums then sitting in
-// the cache: a few sequential passes instead of a cache miss per synapse.
+// the whole post range), so the additions are buffered, as many as the posts (within
+// bounds), and applied a bucket of posts at a time (a counting sort by
+// post >> sumBucketBits): each bucket's sums are then read once, for several additions
+// each, in a tight loop whose misses overlap, instead of a cache miss per synapse in
+// the middle of the rows' draws.
 type postSums struct {
 	sums []postSum
 	post []int32 // buffered additions
@@ -22,19 +24,21 @@ type postSum struct { // one cache line holds both
 }
 
 const (
-	sumBuffer     = 1 << 15 // buffered additions
-	sumBucketBits = 14      // 2^14 posts a bucket: 256 KiB of sums
+	minSumBuffer  = 1 << 14 // buffered additions: n, within these bounds
+	maxSumBuffer  = 1 << 21
+	sumBucketBits = 14 // 2^14 posts a bucket: 256 KiB of sums
 )
 
 func newPostSums(n int) *postSums {
-	return &postSums{sums: make([]postSum, n), post: make([]int32, 0, sumBuffer), abs: make([]float64, 0, sumBuffer),
-		spost: make([]int32, sumBuffer), sabs: make([]float64, sumBuffer), start: make([]int, n>>sumBucketBits+2)}
+	m := max(minSumBuffer, min(maxSumBuffer, n))
+	return &postSums{sums: make([]postSum, n), post: make([]int32, 0, m), abs: make([]float64, 0, m),
+		spost: make([]int32, m), sabs: make([]float64, m), start: make([]int, n>>sumBucketBits+2)}
 }
 
 func (p *postSums) add(post int, abs float64) {
 	p.post = append(p.post, int32(post))
 	p.abs = append(p.abs, abs)
-	if len(p.post) == sumBuffer {
+	if len(p.post) == cap(p.post) {
 		p.flush()
 	}
 }
