@@ -94,11 +94,6 @@ func (p *Population) drawRows(o *workerOut) {
 	if len(procs) == 0 {
 		return
 	}
-	emit := func(post int, wq int32, d int) {
-		rb.post = append(rb.post, int32(post))
-		rb.wq = append(rb.wq, wq)
-		rb.d = append(rb.d, uint16(d))
-	}
 	for _, ev := range o.ev {
 		i := int(ev.i)
 		for _, g := range procs {
@@ -106,7 +101,7 @@ func (p *Population) drawRows(o *workerOut) {
 				continue
 			}
 			lo := len(rb.post)
-			g.Row(i, emit)
+			rb.post, rb.wq, rb.d = g.AppendRow(i, rb.post, rb.wq, rb.d)
 			if len(rb.post) > lo {
 				rb.refs = append(rb.refs, rowRef{j: ev.j, lo: lo, hi: len(rb.post)})
 			}
