@@ -72,71 +72,66 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 			p.h.Rec.Traces = append(p.h.Rec.Traces, make([]float32, (len(p.h.Rec.TraceSteps)-base)*ncol)...)
 		}
 		rows := p.h.Rec.Traces[base*ncol:]
-		var wg sync.WaitGroup
-		for w, r := range ranges {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				o := &outs[w]
-				o.reset(k)
-				for b := r[0]; b < r[1]; b += blockSize {
-					nb := min(blockSize, p.npad-b)
-					hi := min(b+nb, p.n)
-					if len(o.masks) < p.chunk*blockSize/64 {
-						o.masks = make([]uint64, p.chunk*blockSize/64)
-					}
-					m16 := unsafeSlice((*uint16)(unsafe.Pointer(&o.masks[0])), 4*len(o.masks))
-					if len(o.e) < blockSize {
-						o.e, o.base = make([]float32, blockSize), make([]float32, blockSize)
-					}
-					switch {
-					case coupled:
-						driveInput(o.base[:hi-b], p.bias.slice(b, hi), sched.slice(b, hi), x.slice(b, hi))
-					case random:
-						p.fillDrive(o.base, b, hi, sched, x)
-					default:
-						p.fillDrive(o.e, b, hi, sched, x)
-					}
-					blk := p.blockAt(b, nb, m16, k, o.e)
-					tr := traceBlocks[b]
-					if tr == nil && !random && !coupled {
-						p.step1(&blk)
-					} else {
-						// Step by step: traced neurons record u before each
-						// recorded step; random inputs change the drive each step,
-						// synaptic inputs too.
-						for j := 0; j < k; j++ {
-							s := s0 + int64(j)
-							if tr != nil && s%every == 0 {
-								row := rows[int((s-first)/every)*ncol:]
-								for _, t := range tr {
-									row[t.col] = p.u[t.id]
-								}
+		p.team.run(len(ranges), func(w int) {
+			r := ranges[w]
+			o := &outs[w]
+			o.reset(k)
+			for b := r[0]; b < r[1]; b += blockSize {
+				nb := min(blockSize, p.npad-b)
+				hi := min(b+nb, p.n)
+				if len(o.masks) < p.chunk*blockSize/64 {
+					o.masks = make([]uint64, p.chunk*blockSize/64)
+				}
+				m16 := unsafeSlice((*uint16)(unsafe.Pointer(&o.masks[0])), 4*len(o.masks))
+				if len(o.e) < blockSize {
+					o.e, o.base = make([]float32, blockSize), make([]float32, blockSize)
+				}
+				switch {
+				case coupled:
+					driveInput(o.base[:hi-b], p.bias.slice(b, hi), sched.slice(b, hi), x.slice(b, hi))
+				case random:
+					p.fillDrive(o.base, b, hi, sched, x)
+				default:
+					p.fillDrive(o.e, b, hi, sched, x)
+				}
+				blk := p.blockAt(b, nb, m16, k, o.e)
+				tr := traceBlocks[b]
+				if tr == nil && !random && !coupled {
+					p.step1(&blk)
+				} else {
+					// Step by step: traced neurons record u before each
+					// recorded step; random inputs change the drive each step,
+					// synaptic inputs too.
+					for j := 0; j < k; j++ {
+						s := s0 + int64(j)
+						if tr != nil && s%every == 0 {
+							row := rows[int((s-first)/every)*ncol:]
+							for _, t := range tr {
+								row[t.col] = p.u[t.id]
 							}
-							in := o.base
-							if random {
-								p.randomInput(b, hi, s, o)
-								in = o.e
-								if !coupled {
-									p.drive(o.e[:hi-b], b)
-								}
-							}
-							if coupled {
-								p.synDrive(o.e, in, b, b+nb, s) // padding included: whole vectors
-							}
-							blk.steps = 1
-							blk.masks = &m16[j*nb/lanes]
-							p.step1(&blk)
 						}
+						in := o.base
+						if random {
+							p.randomInput(b, hi, s, o)
+							in = o.e
+							if !coupled {
+								p.drive(o.e[:hi-b], b)
+							}
+						}
+						if coupled {
+							p.synDrive(o.e, in, b, b+nb, s) // padding included: whole vectors
+						}
+						blk.steps = 1
+						blk.masks = &m16[j*nb/lanes]
+						p.step1(&blk)
 					}
-					p.scan(b, nb, k, o)
 				}
-				if coupled {
-					p.drawRows(o)
-				}
-			}()
-		}
-		wg.Wait()
+				p.scan(b, nb, k, o)
+			}
+			if coupled {
+				p.drawRows(o)
+			}
+		})
 		if coupled {
 			p.propagateChunk(outs, ranges, s0)
 		}

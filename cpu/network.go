@@ -3,7 +3,7 @@ package cpu
 import (
 	"math"
 	"slices"
-	"sync"
+	"unsafe"
 
 	"github.com/lifgpu/lifgpu/internal/model"
 )
@@ -117,33 +117,29 @@ func (p *Population) drawRows(o *workerOut) {
 func (p *Population) propagateChunk(outs []workerOut, ranges [][2]int, s0 int64) {
 	net := p.m.Net
 	D := net.D
-	var wg sync.WaitGroup
-	for _, r := range ranges {
-		lo, hi := int32(r[0]), int32(min(r[1], p.n))
+	p.team.run(len(ranges), func(w int) {
+		lo, hi := int32(ranges[w][0]), int32(min(ranges[w][1], p.n))
 		if lo >= hi {
-			continue
+			return
 		}
-		wg.Go(func() {
-			sc := scatter{ringEx: p.ringEx, ringIn: p.ringIn, n: p.stride, D: D}
-			for w := range outs {
-				o := &outs[w]
-				if net.Stored > 0 {
-					for _, ev := range o.ev {
-						a, b := net.RowStart[ev.i], net.RowStart[ev.i+1]
-						if a == b {
-							continue
-						}
-						sc.row(net.Post[a:b], net.Wq[a:b], net.Delay[a:b], lo, hi, int((s0+int64(ev.j))%int64(D)))
+		sc := scatter{ringEx: p.ringEx, ringIn: p.ringIn, n: p.stride, D: D}
+		for k := range outs {
+			o := &outs[k]
+			if net.Stored > 0 {
+				for _, ev := range o.ev {
+					a, b := net.RowStart[ev.i], net.RowStart[ev.i+1]
+					if a == b {
+						continue
 					}
-				}
-				rb := &o.rows
-				for _, rr := range rb.refs {
-					sc.row(rb.post[rr.lo:rr.hi], rb.wq[rr.lo:rr.hi], rb.d[rr.lo:rr.hi], lo, hi, int((s0+int64(rr.j))%int64(D)))
+					sc.row(net.Post[a:b], net.Wq[a:b], net.Delay[a:b], lo, hi, int((s0+int64(ev.j))%int64(D)))
 				}
 			}
-		})
-	}
-	wg.Wait()
+			rb := &o.rows
+			for _, rr := range rb.refs {
+				sc.row(rb.post[rr.lo:rr.hi], rb.wq[rr.lo:rr.hi], rb.d[rr.lo:rr.hi], lo, hi, int((s0+int64(rr.j))%int64(D)))
+			}
+		}
+	})
 }
 
 // scatter adds synapses into the rings.
@@ -153,10 +149,13 @@ type scatter struct {
 }
 
 // row adds the synapses of one row (sorted by post) whose posts are in [lo, hi), for
-// a spike in ring slot sd.
+// a spike in ring slot sd. The inner loop indexes the rings without bounds checks: a
+// post is a neuron (< n <= the stride) and a slot is < D, so every index is in the ring.
 func (sc *scatter) row(post, wq []int32, d []uint16, lo, hi int32, sd int) {
-	a, _ := slices.BinarySearch(post, lo)
-	b := len(post)
+	a, b := 0, len(post)
+	if post[0] < lo {
+		a, _ = slices.BinarySearch(post, lo)
+	}
 	if post[b-1] >= hi {
 		b, _ = slices.BinarySearch(post, hi)
 	}
@@ -166,15 +165,15 @@ func (sc *scatter) row(post, wq []int32, d []uint16, lo, hi int32, sd int) {
 	post, wq, d = post[a:b], wq[a:b], d[a:b]
 	wq, d = wq[:len(post)], d[:len(post)]
 	n, D := sc.n, sc.D
+	rings := [2]unsafe.Pointer{unsafe.Pointer(&sc.ringEx[0]), unsafe.Pointer(&sc.ringIn[0])}
 	for k, j := range post {
 		t := sd + int(d[k])
 		if t >= D {
 			t -= D
 		}
-		ring := sc.ringEx
-		if wq[k] < 0 {
-			ring = sc.ringIn
-		}
-		ring[t*n+int(j)] += wq[k] // a weight of 0 adds nothing to either ring
+		w := wq[k]
+		// The ring by the weight's sign bit; a weight of 0 adds nothing to either.
+		at := (*int32)(unsafe.Add(rings[uint32(w)>>31], 4*(t*n+int(j))))
+		*at += w
 	}
 }

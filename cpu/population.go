@@ -58,6 +58,7 @@ type Population struct {
 	outs                         []workerOut
 
 	spiked []int32
+	team   *team // the workers' goroutines
 
 	// A network's synaptic state: each port's current (padded as u is), and its delay
 	// ring of D slots (slot-major: the input arriving at step s for neuron j is at
@@ -101,6 +102,10 @@ func newPopulation(m *model.Model, opts Options) (*Population, error) {
 		}
 		p.kern = kernelSets[i]
 	}
+	p.team = newTeam(p.workers - 1)
+	// A population dropped without Close still stops its helpers (the team holds nothing
+	// of it between calls).
+	runtime.AddCleanup(p, func(t *team) { t.close() }, p.team)
 	np := p.npad
 	p.u = make([]float32, np)
 	p.ref = make([]int32, np)
@@ -143,7 +148,9 @@ func (p *Population) Backend() string {
 
 // Close releases the population. It is safe to call twice.
 func (p *Population) Close() error {
-	p.h.Close()
+	if !p.h.Close() {
+		p.team.close()
+	}
 	p.u, p.ref, p.counts = nil, nil, nil
 	return nil
 }
