@@ -24,6 +24,8 @@ type workerOut struct {
 	w0, w1 []uint32
 	z      []float32
 	k      []uint32
+
+	rows rowBuf // a network's procedural rows of the chunk's spikes
 }
 
 type event struct{ j, i int32 }
@@ -37,6 +39,11 @@ type traced struct {
 // x, in chunks of p.chunk steps. Each worker owns a contiguous range of blocks; each
 // block gets its drive, runs the whole chunk while it sits in L1, then its spike masks
 // are scanned.
+//
+// A network couples the blocks: a chunk is at most the shortest delay long (the input
+// of its steps then comes from spikes of earlier chunks, all in the rings), each block
+// takes its synaptic input step by step, and after every block has run the chunk, its
+// spikes are propagated into the rings (see propagateChunk).
 func (p *Population) advance(steps int, sched, x param[float32]) {
 	ranges := p.ranges()
 	if len(p.outs) != len(ranges) {
@@ -47,8 +54,13 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 	every := int64(p.m.Record.Every())
 	ncol := len(p.h.Rec.TraceIDs)
 	random := p.m.HasRandom()
-	for done := 0; done < steps; done += p.chunk {
-		k := min(p.chunk, steps-done)
+	coupled := p.net != nil
+	chunk := p.chunk
+	if coupled {
+		chunk = min(chunk, p.m.Net.MinDelay)
+	}
+	for done := 0; done < steps; done += chunk {
+		k := min(chunk, steps-done)
 		s0 := p.h.Step
 		// Trace rows of this chunk: steps s in [s0, s0+k) with s % every == 0.
 		first := (s0 + every - 1) / every * every
@@ -60,55 +72,69 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 			p.h.Rec.Traces = append(p.h.Rec.Traces, make([]float32, (len(p.h.Rec.TraceSteps)-base)*ncol)...)
 		}
 		rows := p.h.Rec.Traces[base*ncol:]
-		var wg sync.WaitGroup
-		for w, r := range ranges {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				o := &outs[w]
-				o.reset(k)
-				for b := r[0]; b < r[1]; b += blockSize {
-					nb := min(blockSize, p.npad-b)
-					if len(o.masks) < p.chunk*blockSize/64 {
-						o.masks = make([]uint64, p.chunk*blockSize/64)
-					}
-					m16 := unsafeSlice((*uint16)(unsafe.Pointer(&o.masks[0])), 4*len(o.masks))
-					if len(o.e) < blockSize {
-						o.e, o.base = make([]float32, blockSize), make([]float32, blockSize)
-					}
-					drive := o.e
-					if random {
-						drive = o.base
-					}
-					p.fillDrive(drive, b, min(b+nb, p.n), sched, x)
-					blk := p.blockAt(b, nb, m16, k, o.e)
-					tr := traceBlocks[b]
-					if tr == nil && !random {
-						p.step1(&blk)
-					} else {
-						// Step by step: traced neurons record u before each
-						// recorded step; random inputs change the drive each step.
-						for j := 0; j < k; j++ {
-							s := s0 + int64(j)
-							if tr != nil && s%every == 0 {
-								row := rows[int((s-first)/every)*ncol:]
-								for _, t := range tr {
-									row[t.col] = p.u[t.id]
-								}
-							}
-							if random {
-								p.randomDrive(b, min(b+nb, p.n), s, o)
-							}
-							blk.steps = 1
-							blk.masks = &m16[j*nb/lanes]
-							p.step1(&blk)
-						}
-					}
-					p.scan(b, nb, k, o)
+		p.team.run(len(ranges), func(w int) {
+			r := ranges[w]
+			o := &outs[w]
+			o.reset(k)
+			for b := r[0]; b < r[1]; b += blockSize {
+				nb := min(blockSize, p.npad-b)
+				hi := min(b+nb, p.n)
+				if len(o.masks) < p.chunk*blockSize/64 {
+					o.masks = make([]uint64, p.chunk*blockSize/64)
 				}
-			}()
+				m16 := unsafeSlice((*uint16)(unsafe.Pointer(&o.masks[0])), 4*len(o.masks))
+				if len(o.e) < blockSize {
+					o.e, o.base = make([]float32, blockSize), make([]float32, blockSize)
+				}
+				switch {
+				case coupled:
+					driveInput(o.base[:hi-b], p.bias.slice(b, hi), sched.slice(b, hi), x.slice(b, hi))
+				case random:
+					p.fillDrive(o.base, b, hi, sched, x)
+				default:
+					p.fillDrive(o.e, b, hi, sched, x)
+				}
+				blk := p.blockAt(b, nb, m16, k, o.e)
+				tr := traceBlocks[b]
+				if tr == nil && !random && !coupled {
+					p.step1(&blk)
+				} else {
+					// Step by step: traced neurons record u before each
+					// recorded step; random inputs change the drive each step,
+					// synaptic inputs too.
+					for j := 0; j < k; j++ {
+						s := s0 + int64(j)
+						if tr != nil && s%every == 0 {
+							row := rows[int((s-first)/every)*ncol:]
+							for _, t := range tr {
+								row[t.col] = p.u[t.id]
+							}
+						}
+						in := o.base
+						if random {
+							p.randomInput(b, hi, s, o)
+							in = o.e
+							if !coupled {
+								p.drive(o.e[:hi-b], b)
+							}
+						}
+						if coupled {
+							p.synDrive(o.e, in, b, b+nb, s) // padding included: whole vectors
+						}
+						blk.steps = 1
+						blk.masks = &m16[j*nb/lanes]
+						p.step1(&blk)
+					}
+				}
+				p.scan(b, nb, k, o)
+			}
+			if coupled {
+				p.drawRows(o)
+			}
+		})
+		if coupled {
+			p.propagateChunk(outs, ranges, s0)
 		}
-		wg.Wait()
 		p.merge(outs, s0, k)
 		p.h.Step += int64(k)
 	}
@@ -139,8 +165,8 @@ func (p *Population) blockAt(b, nb int, masks []uint16, k int, e []float32) bloc
 // scan reads the spike masks of block b (nb neurons) over k steps: counts, the step
 // histogram, the spike events and the last step's spikes.
 func (p *Population) scan(b, nb, k int, o *workerOut) {
-	words := nb / 64 // blocks are whole multiples of 64 neurons
-	keep := p.m.Record.Spikes
+	words := nb / 64                          // blocks are whole multiples of 64 neurons
+	keep := p.m.Record.Spikes || p.net != nil // a network propagates them
 	for j := 0; j < k; j++ {
 		row := o.masks[j*words : (j+1)*words]
 		for w, m := range row {
@@ -234,10 +260,10 @@ func (p *Population) traceBlocks() map[int][]traced {
 	return out
 }
 
-// randomDrive sets the drive of neurons [lo, hi) at step s from their input
+// randomInput sets o.e to the input of neurons [lo, hi) at step s,
 // ((base + noise) + poisson), as Model.Random defines it, with the draws made a block at
 // a time (rng.DrawN is bit-identical to rng.Draw).
-func (p *Population) randomDrive(lo, hi int, s int64, o *workerOut) {
+func (p *Population) randomInput(lo, hi int, s int64, o *workerOut) {
 	m, n := p.m, hi-lo
 	if len(o.w0) < blockSize {
 		o.w0, o.w1 = make([]uint32, blockSize), make([]uint32, blockSize)
@@ -274,5 +300,4 @@ func (p *Population) randomDrive(lo, hi int, s int64, o *workerOut) {
 			}
 		}
 	}
-	p.drive(e, lo)
 }

@@ -58,11 +58,16 @@ type Population struct {
 	outs                         []workerOut
 
 	spiked []int32
+	team   *team // the workers' goroutines
 
-	// A network's synaptic state: each port's current, and its delay ring of D slots
-	// (slot-major: the input arriving at step s for neuron j is at (s mod D)*n + j).
+	// A network's synaptic state: each port's current (padded as u is), and its delay
+	// ring of D slots (slot-major: the input arriving at step s for neuron j is at
+	// (s mod D)*stride + j; the stride is n for the reference loop, npad for the fast
+	// path, whose blocks then read whole vectors; State and Restore use n).
 	iEx, iIn       []float32
 	ringEx, ringIn []int32
+	stride         int
+	net            *network // the fast path's view of the network; nil without one
 }
 
 // New makes a CPU population from cfg.
@@ -97,6 +102,10 @@ func newPopulation(m *model.Model, opts Options) (*Population, error) {
 		}
 		p.kern = kernelSets[i]
 	}
+	p.team = newTeam(p.workers - 1)
+	// A population dropped without Close still stops its helpers (the team holds nothing
+	// of it between calls).
+	runtime.AddCleanup(p, func(t *team) { t.close() }, p.team)
 	np := p.npad
 	p.u = make([]float32, np)
 	p.ref = make([]int32, np)
@@ -110,9 +119,15 @@ func newPopulation(m *model.Model, opts Options) (*Population, error) {
 	p.uTh, p.r, p.bias = newParam(m.UTh, n), newParam(m.R, n), newParam(m.Bias, n)
 	p.refSteps = newParam(m.RefSteps, n)
 	if m.Net != nil {
-		p.iEx, p.iIn = make([]float32, n), make([]float32, n)
-		p.ringEx, p.ringIn = make([]int32, m.Net.D*n), make([]int32, m.Net.D*n)
-		p.ref0 = true // the network's fast path is not written yet: the reference loop
+		p.iEx, p.iIn = make([]float32, np), make([]float32, np)
+		p.stride = np
+		if p.ref0 {
+			p.stride = n // reference.go indexes the rings with n
+		}
+		p.ringEx, p.ringIn = make([]int32, m.Net.D*p.stride), make([]int32, m.Net.D*p.stride)
+		if !p.ref0 {
+			p.net = newNetwork(m, p.kern.name)
+		}
 	}
 	return p, nil
 }
@@ -133,7 +148,9 @@ func (p *Population) Backend() string {
 
 // Close releases the population. It is safe to call twice.
 func (p *Population) Close() error {
-	p.h.Close()
+	if !p.h.Close() {
+		p.team.close()
+	}
 	p.u, p.ref, p.counts = nil, nil, nil
 	return nil
 }
@@ -194,7 +211,37 @@ func (p *Population) State() (lifgpu.State, error) {
 	}
 	n := p.n
 	return lifgpu.State{Step: p.h.Step, U: slices.Clone(p.u[:n]), Ref: slices.Clone(p.ref[:n]), Counts: slices.Clone(p.counts[:n]),
-		IEx: slices.Clone(p.iEx), IIn: slices.Clone(p.iIn), RingEx: slices.Clone(p.ringEx), RingIn: slices.Clone(p.ringIn)}, nil
+		IEx: clip(p.iEx, n), IIn: clip(p.iIn, n), RingEx: p.ringState(p.ringEx), RingIn: p.ringState(p.ringIn)}, nil
+}
+
+// clip is a copy of s[:n], or nil when s is (a population without a network).
+func clip[T any](s []T, n int) []T {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s[:n])
+}
+
+// ringState is a copy of a ring in the State's layout, slots of n entries; nil when
+// there is no network.
+func (p *Population) ringState(ring []int32) []int32 {
+	if ring == nil {
+		return nil
+	}
+	n := p.n
+	out := make([]int32, len(ring)/p.stride*n)
+	for k := range len(ring) / p.stride {
+		copy(out[k*n:(k+1)*n], ring[k*p.stride:])
+	}
+	return out
+}
+
+// restoreRing sets a ring from the State's layout (CheckState checked the length).
+func (p *Population) restoreRing(ring, s []int32) {
+	n := p.n
+	for k := range len(s) / max(n, 1) {
+		copy(ring[k*p.stride:k*p.stride+n], s[k*n:])
+	}
 }
 
 // Forward advances one step with external current x.
@@ -312,8 +359,8 @@ func (p *Population) Restore(s lifgpu.State) error {
 	for i, c := range s.IIn {
 		p.iIn[i] = f32.Flush(c)
 	}
-	copy(p.ringEx, s.RingEx)
-	copy(p.ringIn, s.RingIn)
+	p.restoreRing(p.ringEx, s.RingEx)
+	p.restoreRing(p.ringIn, s.RingIn)
 	copy(p.counts, s.Counts)
 	p.spiked = p.spiked[:0]
 	p.h.Restored(s.Step)

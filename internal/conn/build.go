@@ -116,19 +116,20 @@ type builder struct {
 	rows    []int64  // per pre: stored synapses
 }
 
-// each runs f on every unit of the rules that keep selects, spread over the workers.
-func (b *builder) each(keep func(*rule) bool, f func(r *rule, u int)) {
+// each runs f on every unit of the rules that keep selects, spread over the workers;
+// w is the worker's index, in [0, b.workers).
+func (b *builder) each(keep func(*rule) bool, f func(w int, r *rule, u int)) {
 	type job struct {
 		r      *rule
 		lo, hi int
 	}
 	jobs := make(chan job, 64)
 	var wg sync.WaitGroup
-	for range b.workers {
+	for w := range b.workers {
 		wg.Go(func() {
 			for j := range jobs {
 				for u := j.lo; u < j.hi; u++ {
-					f(j.r, u)
+					f(w, j.r, u)
 				}
 			}
 		})
@@ -150,24 +151,79 @@ func (b *builder) each(keep func(*rule) bool, f func(r *rule, u int)) {
 var all = func(*rule) bool { return true }
 
 // firstPass counts every rule's synapses per post neuron and the stored ones per pre
-// neuron, and sums |w| per post neuron.
+// neuron, and sums |w| per post neuron. Each worker sums into arrays of its own
+// (postSums) when they fit in localSums neurons in all (else into the shared ones,
+// atomically); a run of synapses of one pre neuron counts into its row once. The float
+// sums' order does not matter: they only bound the search for q (see resolution).
 func (b *builder) firstPass(net *Network) {
 	b.sumAbs = make([]uint64, b.n)
 	b.inCount = make([]int64, b.n)
 	b.rows = make([]int64, b.n+1)
 	net.Projected = make([]int64, len(b.rules))
-	b.each(all, func(r *rule, u int) {
-		var count int64
+	var local []*postSums
+	if b.n*b.workers <= localSums {
+		local = make([]*postSums, b.workers)
+	}
+	b.each(all, func(w int, r *rule, u int) {
+		var l *postSums
+		if local != nil {
+			if local[w] == nil {
+				local[w] = newPostSums(b.n)
+			}
+			l = local[w]
+		}
+		var count, run int64
+		pre := -1
+		flush := func() {
+			if run > 0 {
+				atomic.AddInt64(&b.rows[pre], run)
+			}
+		}
 		r.visit(u, func(s synapse) {
 			count++
-			atomic.AddInt64(&b.inCount[s.post], 1)
-			addFloat(&b.sumAbs[s.post], math.Abs(s.w))
+			if l != nil {
+				l.add(s.post, math.Abs(s.w))
+			} else {
+				atomic.AddInt64(&b.inCount[s.post], 1)
+				addFloat(&b.sumAbs[s.post], math.Abs(s.w))
+			}
 			if !r.p.Procedural {
-				atomic.AddInt64(&b.rows[s.pre], 1)
+				if s.pre != pre {
+					flush()
+					pre, run = s.pre, 0
+				}
+				run++
 			}
 		})
+		flush()
 		atomic.AddInt64(&net.Projected[r.k], count)
 	})
+	if local != nil {
+		var wg sync.WaitGroup
+		for _, l := range local {
+			if l != nil {
+				wg.Go(l.flush)
+			}
+		}
+		wg.Wait()
+		per := (b.n + b.workers - 1) / b.workers
+		for lo := 0; lo < b.n; lo += per {
+			wg.Go(func() {
+				for j := lo; j < min(lo+per, b.n); j++ {
+					var c int64
+					var a float64
+					for _, l := range local {
+						if l != nil {
+							c += l.sums[j].count
+							a += l.sums[j].abs
+						}
+					}
+					b.inCount[j], b.sumAbs[j] = c, math.Float64bits(a)
+				}
+			})
+		}
+		wg.Wait()
+	}
 	for k, c := range net.Projected {
 		net.Synapses += c
 		if !b.rules[k].p.Procedural {
@@ -175,6 +231,10 @@ func (b *builder) firstPass(net *Network) {
 		}
 	}
 }
+
+// localSums bounds the per-worker sums of firstPass: workers times neurons (16 bytes
+// each, 512 MiB in all).
+const localSums = 1 << 25
 
 // addFloat adds x to the float64 whose bits *p holds.
 func addFloat(p *uint64, x float64) {
@@ -245,7 +305,7 @@ func (b *builder) finest() (int, error) {
 // capped at 2^25: a sum above MaxInput is refused whatever its size).
 func (b *builder) exact(q int) (post int, need int64) {
 	sums := make([]int64, b.n)
-	b.each(all, func(r *rule, u int) {
+	b.each(all, func(_ int, r *rule, u int) {
 		r.visit(u, func(s synapse) {
 			atomic.AddInt64(&sums[s.post], min(abs64(Quantize(s.w, q)), 1<<25))
 		})
@@ -277,7 +337,7 @@ func (b *builder) fill(net *Network) {
 	copy(cursor, net.RowStart[:b.n])
 	var zero int64
 	stored := func(r *rule) bool { return !r.p.Procedural }
-	b.each(stored, func(r *rule, u int) {
+	b.each(stored, func(_ int, r *rule, u int) {
 		r.visit(u, func(s synapse) {
 			at := atomic.AddInt64(&cursor[s.pre], 1) - 1
 			wq := Quantize(s.w, net.Q)

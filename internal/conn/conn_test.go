@@ -2,6 +2,7 @@ package conn
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -104,5 +106,70 @@ func TestGeometricEnds(t *testing.T) {
 	}
 	if g := NewGeometric(1e-6); len(g.T) != MaxGapLen {
 		t.Errorf("p = 1e-6: %d thresholds, want the cap %d", len(g.T), MaxGapLen)
+	}
+}
+
+// TestGeometricIndex: the bucket index gives every word the gap of the plain binary
+// search over all the thresholds.
+func TestGeometricIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, p := range []float64{1e-7, 1e-4, 1e-3, 0.02, 0.3, 0.5, 0.97} {
+		g := NewGeometric(p)
+		plain := &Geometric{P: g.P, T: g.T}
+		words := []uint32{0, 1, math.MaxUint32, math.MaxUint32 - 1}
+		for _, x := range g.T {
+			words = append(words, x-1, x, x+1)
+		}
+		for range 200_000 {
+			words = append(words, r.Uint32())
+		}
+		for _, u := range words {
+			if a, b := g.count(u), plain.count(u); a != b {
+				t.Fatalf("p = %g, word %#x: gap %d with the index, %d without", p, u, a, b)
+			}
+		}
+	}
+}
+
+// TestProceduralRows: a procedural projection's rows, by Row and by AppendRow, are the
+// rows a stored copy of it holds.
+func TestProceduralRows(t *testing.T) {
+	const n = 3000
+	for k, p := range []lifgpu.Projection{
+		{PreRange: Range{Lo: 0, Hi: n}, PostRange: Range{Lo: 0, Hi: n}, P: 0.01, WeightDist: lifgpu.Dist{Mean: 0.5}, DelayDist: lifgpu.Dist{Mean: 1}},
+		{PreRange: Range{Lo: 100, Hi: 2000}, PostRange: Range{Lo: 500, Hi: n}, P: 0.2, NoAutapses: true,
+			WeightDist: lifgpu.Dist{Mean: -1, Std: 0.7}, DelayDist: lifgpu.Dist{Mean: 0.5, Std: 0.3}},
+		{PreRange: Range{Lo: 0, Hi: n}, PostRange: Range{Lo: 0, Hi: n}, P: 1, WeightDist: lifgpu.Dist{Mean: 2}, DelayDist: lifgpu.Dist{Mean: 0.2}},
+		{PreRange: Range{Lo: 0, Hi: n}, PostRange: Range{Lo: 0, Hi: n}, P: 2e-5, WeightDist: lifgpu.Dist{Mean: 2}, DelayDist: lifgpu.Dist{Mean: 0.2}},
+	} {
+		cfg := lifgpu.Config{N: n, Seed: 99}
+		p.Procedural = false
+		cfg.Projections = []lifgpu.Projection{p}
+		stored, err := Build(cfg, 0.1, nt, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Projections[0].Procedural = true
+		proc, err := Build(cfg, 0.1, nt, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := proc.Proc[0]
+		for i := p.PreRange.Lo; i < p.PreRange.Hi; i++ {
+			post, wq, d := stored.Row(i)
+			var rp, rw []int32
+			var rd []uint16
+			g.Row(i, func(j int, w int32, dd int) {
+				rp, rw, rd = append(rp, int32(j)), append(rw, w), append(rd, uint16(dd))
+			})
+			ap, aw, ad := g.AppendRow(i, nil, nil, nil)
+			// The stored row is sorted by post, then weight, then delay; a drawn one by
+			// post (a Bernoulli row has each post once).
+			for _, got := range [][3]any{{rp, rw, rd}, {ap, aw, ad}} {
+				if !slices.Equal(got[0].([]int32), post) || !slices.Equal(got[1].([]int32), wq) || !slices.Equal(got[2].([]uint16), d) {
+					t.Fatalf("projection %d, row %d: drawn %v %v %v, stored %v %v %v", k, i, got[0], got[1], got[2], post, wq, d)
+				}
+			}
+		}
 	}
 }

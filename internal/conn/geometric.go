@@ -17,7 +17,18 @@ type Geometric struct {
 	// below len(T), else at least len(T) (move on by len(T) and draw again). Empty when
 	// P is 0 or 1 (no draws are made: no targets, or all of them).
 	T []uint32
+
+	// idx narrows the search for a word's gap: idx[b] is the number of thresholds
+	// below b<<idxShift, so a word u in bucket b = u>>idxShift has its gap in
+	// [idx[b], idx[b+1]]. Only a speed-up: count gives the same gaps without it.
+	idx []uint16
 }
+
+// idxBits is the number of a word's high bits that pick its bucket in Geometric.idx.
+const (
+	idxBits  = 12
+	idxShift = 32 - idxBits
+)
 
 // NewGeometric builds the gap table of probability p in [0, 1].
 func NewGeometric(p float64) *Geometric {
@@ -35,6 +46,14 @@ func NewGeometric(p float64) *Geometric {
 		}
 		g.T = append(g.T, uint32(max(t, 0)))
 	}
+	g.idx = make([]uint16, 1<<idxBits+1)
+	k := 0
+	for b := range g.idx {
+		for k < len(g.T) && uint64(g.T[k]) < uint64(b)<<idxShift {
+			k++
+		}
+		g.idx[b] = uint16(k)
+	}
 	return g
 }
 
@@ -42,6 +61,10 @@ func NewGeometric(p float64) *Geometric {
 // len(T) when u is above them all.
 func (g *Geometric) count(u uint32) int {
 	lo, hi := 0, len(g.T) // the first index with T >= u is in [lo, hi]
+	if g.idx != nil {
+		b := u >> idxShift
+		lo, hi = int(g.idx[b]), int(g.idx[b+1])
+	}
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if g.T[mid] < u {
@@ -83,30 +106,60 @@ func (w *words) word() uint32 {
 // order, m counting them from 0 (the synapse's index in the row, which keys its weight
 // and delay draws). The structure's words come from stream, neuron pre.
 func (g *Geometric) Row(seed uint64, stream uint32, pre int, post Range, emit func(m, j int)) {
-	switch {
-	case g.P <= 0:
-		return
-	case g.P >= 1:
-		for m, j := 0, post.Lo; j < post.Hi; m, j = m+1, j+1 {
-			emit(m, j)
-		}
-		return
-	}
-	w := newWords(seed, stream, pre)
-	L := len(g.T)
-	j := post.Lo
-	for m := 0; ; m++ {
-		for { // the gap: whole tables while the word is above every threshold
-			c := g.count(w.word())
-			j += c
-			if c < L || j >= post.Hi {
-				break
-			}
-		}
-		if j >= post.Hi {
+	r := g.start(seed, stream, pre, post)
+	for {
+		j, ok := r.next()
+		if !ok {
 			return
 		}
-		emit(m, j)
-		j++
+		emit(r.m-1, j)
 	}
+}
+
+// rowDraw is a row being drawn (Row's loop, a target at a time): r.next() returns the
+// next target, r.m counts those returned.
+type rowDraw struct {
+	g     *Geometric
+	w     words
+	j, hi int
+	m     int
+}
+
+func (g *Geometric) start(seed uint64, stream uint32, pre int, post Range) rowDraw {
+	return rowDraw{g: g, w: newWords(seed, stream, pre), j: post.Lo, hi: post.Hi}
+}
+
+// next returns the row's next target, or false at its end.
+func (r *rowDraw) next() (int, bool) {
+	g := r.g
+	switch {
+	case g.P <= 0:
+		return 0, false
+	case g.P >= 1:
+		if r.j >= r.hi {
+			return 0, false
+		}
+		r.j++
+		r.m++
+		return r.j - 1, true
+	}
+	if r.j >= r.hi {
+		return 0, false
+	}
+	L := len(g.T)
+	j := r.j
+	for { // the gap: whole tables while the word is above every threshold
+		c := g.count(r.w.word())
+		j += c
+		if c < L || j >= r.hi {
+			break
+		}
+	}
+	if j >= r.hi {
+		r.j = j
+		return 0, false
+	}
+	r.j = j + 1
+	r.m++
+	return j, true
 }

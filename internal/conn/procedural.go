@@ -39,20 +39,51 @@ func newProcedural(r *rule, q int) *Procedural {
 // Row calls emit(post, wq, d) for the synapses of pre neuron i (which must be in Pre),
 // in increasing post order: the synapses a stored copy of the projection holds.
 func (g *Procedural) Row(i int, emit func(post int, wq int32, d int)) {
-	_, sW, sD := g.Stream, g.Stream+1, g.Stream+2
-	g.Gap.Row(g.seed, g.Stream, i, g.Post, func(m, j int) {
-		if g.NoAutapses && j == i {
+	r := g.Gap.start(g.seed, g.Stream, i, g.Post)
+	for {
+		j, ok := r.next()
+		if !ok {
 			return
 		}
-		wq := g.WqConst
-		if !g.WConst {
-			w := DrawnWeight(g.seed, sW, i, m, g.WMean, g.WStd, g.nt)
-			wq = int32(Quantize(float64(w), g.Q))
+		if g.NoAutapses && j == i {
+			continue
 		}
-		d := g.DSteps
-		if !g.DConst {
-			d = DrawnDelay(g.seed, sD, i, m, g.DMean, g.DStd, g.nt)
+		emit(j, g.weight(i, r.m-1), g.delay(i, r.m-1))
+	}
+}
+
+// AppendRow appends the synapses of pre neuron i (which must be in Pre) to post, wq
+// and d, in increasing post order, and returns the slices: Row's synapses, without a
+// call per synapse.
+func (g *Procedural) AppendRow(i int, post, wq []int32, d []uint16) ([]int32, []int32, []uint16) {
+	r := g.Gap.start(g.seed, g.Stream, i, g.Post)
+	for {
+		j, ok := r.next()
+		if !ok {
+			return post, wq, d
 		}
-		emit(j, wq, d)
-	})
+		if g.NoAutapses && j == i {
+			continue
+		}
+		post = append(post, int32(j))
+		wq = append(wq, g.weight(i, r.m-1))
+		d = append(d, uint16(g.delay(i, r.m-1)))
+	}
+}
+
+// weight is synapse m of row i's w_q.
+func (g *Procedural) weight(i, m int) int32 {
+	if g.WConst {
+		return g.WqConst
+	}
+	w := DrawnWeight(g.seed, g.Stream+1, i, m, g.WMean, g.WStd, g.nt)
+	return int32(Quantize(float64(w), g.Q))
+}
+
+// delay is synapse m of row i's delay in steps.
+func (g *Procedural) delay(i, m int) int {
+	if g.DConst {
+		return g.DSteps
+	}
+	return DrawnDelay(g.seed, g.Stream+2, i, m, g.DMean, g.DStd, g.nt)
 }
