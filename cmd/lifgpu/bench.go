@@ -29,7 +29,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	methods := fs.String("methods", "euler", "comma-separated: euler, exact")
 	reps := fs.Int("reps", 3, "repetitions per measurement (the C reference's too); the fastest counts")
 	jsonOut := fs.String("json", "", "write the rows as a JSON array to this file")
-	plotOut := fs.String("plot", "", "write a PNG of throughput against N to this file")
+	plotOut := fs.String("plot", "", "write a PNG of throughput against N to this file (cuba: the real-time factor against N, both simulators)")
 	noBase := fs.Bool("no-baseline", false, "skip the baselines (the C reference, the GPU peers)")
 	peersTimeout := fs.Duration("peers-timeout", 0, "stop the GPU peers script after this long (0: no limit); the rows it printed count")
 	workload := fs.String("workload", "w1", "w1 (uncoupled neurons, the default), cuba (Vogels & Abbott's network, beside Brian2) or microcircuit (Potjans & Diesmann's)")
@@ -66,7 +66,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	switch *workload {
 	case "w1":
 	case "cuba":
-		return benchCUBA(cubaArgs{ns: *ns, backends: *backends, dev: dev, noBase: *noBase, jsonOut: *jsonOut}, stdout, stderr)
+		return benchCUBA(cubaArgs{ns: *ns, backends: *backends, dev: dev, noBase: *noBase, jsonOut: *jsonOut, plotOut: *plotOut}, stdout, stderr)
 	case "microcircuit":
 		return benchMicrocircuit(*scale, *backends, dev, *jsonOut, stdout)
 	default:

@@ -18,6 +18,7 @@ type cubaArgs struct {
 	dev          *int
 	noBase       bool
 	jsonOut      string
+	plotOut      string
 }
 
 // cubaSizes is the default ladder of lifgpu bench -workload cuba.
@@ -90,6 +91,12 @@ func benchCUBA(a cubaArgs, stdout, stderr io.Writer) error {
 	if a.jsonOut != "" {
 		b, _ := json.MarshalIndent(rows, "", "  ")
 		if err := batch.WriteFileAtomic(a.jsonOut, append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	if a.plotOut != "" {
+		title := fmt.Sprintf("CUBA, 1 s of model time, %s, %d threads, %s", cpuModel(), runtime.GOMAXPROCS(0), date)
+		if err := bench.PlotRTF(a.plotOut, rows, title); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"image"
+	_ "image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +16,8 @@ import (
 // time and reports its dynamics (here without Brian2: -no-baseline).
 func TestBenchCUBA(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cuba.json")
-	code, stdout, errs := run(t, "bench", "-workload", "cuba", "-n", "1000", "-no-baseline", "-json", out)
+	png := filepath.Join(t.TempDir(), "cuba.png")
+	code, stdout, errs := run(t, "bench", "-workload", "cuba", "-n", "1000", "-no-baseline", "-json", out, "-plot", png)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, stdout, errs)
 	}
@@ -33,6 +36,15 @@ func TestBenchCUBA(t *testing.T) {
 	// CUBA fires at a few Hz with irregular intervals (CV about 0.5).
 	if r.RateHz < 1 || r.RateHz > 20 || r.CV < 0.2 || r.CV > 1 || r.SecPerBioS <= 0 {
 		t.Errorf("row %+v", r)
+	}
+	// The figure: the real-time factor against N.
+	f, err := os.Open(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if cfg, _, err := image.DecodeConfig(f); err != nil || cfg.Width < 400 {
+		t.Errorf("-plot: %v, %+v", err, cfg)
 	}
 	if code, _, errs := run(t, "bench", "-workload", "cuba", "-json", t.TempDir()); code == 0 || !strings.Contains(errs, "is a folder") {
 		t.Errorf("-json onto a folder: exit %d, %s", code, errs)
