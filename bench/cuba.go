@@ -26,13 +26,23 @@ import (
 // against it: the dynamics agree statistically (rate, ISI variability), not spike for
 // spike, and the random graphs differ anyway.
 func CUBA(n int, seed uint64) lifgpu.Config {
+	return Network(n, 80, false, seed)
+}
+
+// Network is CUBA scaled to in-degree k (p = k/n, k*n synapses on average) with its
+// weights scaled by 80/k, so that the mean input, and the dynamics, stay CUBA's
+// whatever k; procedural regenerates each spike's targets instead of storing them.
+// Network(n, 80, false, seed) is CUBA(n, seed). It is the workload of lifgpu bench
+// -workload network: 10^6 neurons with 10^8 stored synapses (k = 100) or 10^9
+// procedural ones (k = 1000).
+func Network(n, k int, procedural bool, seed uint64) lifgpu.Config {
 	r := rand.New(rand.NewPCG(seed, 0xc0ba))
 	u0 := make([]float32, n)
 	for i := range u0 {
 		u0[i] = float32(-60 + 10*r.Float64())
 	}
 	ne := n * 4 / 5
-	p := 80.0 / float64(n)
+	p, scale := float64(k)/float64(n), 80/float64(k)
 	cfg := lifgpu.Config{N: n, Seed: seed, Record: lifgpu.Record{Spikes: true}}
 	cfg.Params = lifgpu.Params{Method: lifgpu.Exact, Dt: 0.1, TauM: lifgpu.Scalar(20), R: lifgpu.Scalar(1),
 		URest: lifgpu.Scalar(-49), UReset: lifgpu.Scalar(-60), UTh: lifgpu.Scalar(-50), TRef: lifgpu.Scalar(5),
@@ -42,9 +52,9 @@ func CUBA(n int, seed uint64) lifgpu.Config {
 	all := lifgpu.Range{Lo: 0, Hi: n}
 	cfg.Projections = []lifgpu.Projection{
 		{Name: "E", PreRange: lifgpu.Range{Lo: 0, Hi: ne}, PostRange: all, P: p,
-			WeightDist: lifgpu.Dist{Mean: 1.62}, DelayDist: lifgpu.Dist{Mean: 0.1}},
+			WeightDist: lifgpu.Dist{Mean: 1.62 * scale}, DelayDist: lifgpu.Dist{Mean: 0.1}, Procedural: procedural},
 		{Name: "I", PreRange: lifgpu.Range{Lo: ne, Hi: n}, PostRange: all, P: p,
-			WeightDist: lifgpu.Dist{Mean: -9}, DelayDist: lifgpu.Dist{Mean: 0.1}},
+			WeightDist: lifgpu.Dist{Mean: -9 * scale}, DelayDist: lifgpu.Dist{Mean: 0.1}, Procedural: procedural},
 	}
 	return cfg
 }

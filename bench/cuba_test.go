@@ -62,3 +62,26 @@ func TestCUBA(t *testing.T) {
 		}
 	}
 }
+
+// TestNetwork: the scaled workload keeps CUBA's mean input (p times the weight) at any
+// in-degree, and marks its projections procedural when asked.
+func TestNetwork(t *testing.T) {
+	for _, k := range []int{80, 100, 1000} {
+		cfg := bench.Network(1_000_000, k, k == 1000, 1)
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		for _, pr := range cfg.Projections {
+			if pr.Procedural != (k == 1000) {
+				t.Errorf("k = %d: %s procedural %v", k, pr.Name, pr.Procedural)
+			}
+			want := 1.62 * 80 / 1e6
+			if pr.Name == "I" {
+				want = -9 * 80 / 1e6
+			}
+			if got := pr.P * pr.WeightDist.Mean; math.Abs(got-want) > 1e-12 {
+				t.Errorf("k = %d: %s p*w = %g, want %g", k, pr.Name, got, want)
+			}
+		}
+	}
+}

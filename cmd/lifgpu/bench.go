@@ -32,7 +32,10 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	plotOut := fs.String("plot", "", "write a PNG of throughput against N to this file (cuba: the real-time factor against N, both simulators)")
 	noBase := fs.Bool("no-baseline", false, "skip the baselines (the C reference, the GPU peers)")
 	peersTimeout := fs.Duration("peers-timeout", 0, "stop the GPU peers script after this long (0: no limit); the rows it printed count")
-	workload := fs.String("workload", "w1", "w1 (uncoupled neurons, the default), cuba (Vogels & Abbott's network, beside Brian2) or microcircuit (Potjans & Diesmann's)")
+	workload := fs.String("workload", "w1", "w1 (uncoupled neurons, the default), cuba (Vogels & Abbott's network, beside Brian2), network (CUBA at any size and in-degree: -n, -in-degree, -procedural, -warmup, -steps) or microcircuit (Potjans & Diesmann's)")
+	inDegree := fs.Int("in-degree", 100, "network: synapses per neuron on average (10^6 neurons x 100 = 10^8 synapses)")
+	procedural := fs.Bool("procedural", false, "network: regenerate each spike's targets instead of storing them")
+	warmup := fs.Int("warmup", 500, "network: steps run before the timed ones (CUBA's start-up transient)")
 	scale := fs.Float64("scale", 0.1, "microcircuit: the populations' scale (1: full, 77,169 neurons)")
 	baseDir := fs.String("baselines", "", "folder with "+bench.CRefFile+" and "+bench.PeersFile+" to run instead of the built-in baselines (default: $"+bench.BaselinesEnv+")")
 	if err := fs.Parse(args); err != nil {
@@ -67,10 +70,13 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	case "w1":
 	case "cuba":
 		return benchCUBA(cubaArgs{ns: *ns, backends: *backends, dev: dev, noBase: *noBase, jsonOut: *jsonOut, plotOut: *plotOut}, stdout, stderr)
+	case "network":
+		return benchNetwork(netArgs{sizes: sizes, k: *inDegree, procedural: *procedural, warm: *warmup, steps: *steps,
+			backends: *backends, dev: dev, jsonOut: *jsonOut}, stdout)
 	case "microcircuit":
 		return benchMicrocircuit(*scale, *backends, dev, *jsonOut, stdout)
 	default:
-		return fmt.Errorf("-workload %q: must be w1, cuba or microcircuit", *workload)
+		return fmt.Errorf("-workload %q: must be w1, cuba, network or microcircuit", *workload)
 	}
 	var backs []string
 	switch *backends {
