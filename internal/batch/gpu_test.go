@@ -146,21 +146,6 @@ func gpuNetworkFactory(t *testing.T, opts gpu.Options, h gpuhook.Hooks) Factory 
 	}
 }
 
-// skipGPU is a GPU backend that cannot run here (no GL context, and LIFGPU_REQUIRE_GPU
-// unset).
-type skipGPU struct{ reason string }
-
-func (s *skipGPU) Error() string { return s.reason }
-
-// skipIf skips the test when err is a *skipGPU.
-func skipIf(t *testing.T, err error) {
-	t.Helper()
-	var s *skipGPU
-	if errors.As(err, &s) {
-		t.Skip(s.reason)
-	}
-}
-
 // TestNetworkAcrossBackends checkpoints a network on one backend and resumes it on the
 // other, both ways: the currents and the delay rings in the checkpoint carry the input
 // in flight across, bit for bit.
@@ -196,4 +181,18 @@ func TestNetworkAcrossBackends(t *testing.T) {
 			sameFiles(t, whole, dir)
 		})
 	}
+}
+
+// TestShardsAcrossBackends: shards run on the GPU and on the CPU, merged, give the files
+// of the whole run on the CPU byte for byte.
+func TestShardsAcrossBackends(t *testing.T) {
+	r := recipeIn(t, shardSpec)
+	whole := reference(t, r)
+	base := t.TempDir()
+	dirs := runShards(t, r, 3, base, gpuFactory(t, gpu.Options{}, gpuhook.Hooks{}), cpuFactory(""))
+	out := filepath.Join(base, "merged")
+	if _, err := Merge(context.Background(), MergeJob{Dir: out, Shards: dirs}); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, whole, out)
 }
