@@ -210,3 +210,32 @@ func runShards2(t *testing.T, r Recipe, m int, base string) []string {
 	}
 	return dirs
 }
+
+// TestRunReplicas: r copies with the seeds seed, seed+1, ..., one folder each, the
+// same files as runs of those seeds.
+func TestRunReplicas(t *testing.T) {
+	r := recipeIn(t, "n = 50\nsteps = 400\nseed = 9\n[input]\nbias = 0.5\nnoise = { std = 1.0 }\n[record]\nspikes = true\n")
+	out := filepath.Join(t.TempDir(), "out")
+	res, err := RunReplicas(context.Background(), Job{Recipe: r, Dir: out, New: cpuFactory("")}, 3)
+	if err != nil || len(res) != 3 {
+		t.Fatal(res, err)
+	}
+	for i := range 3 {
+		seed := uint64(9 + i)
+		ri := r
+		ri.Seed = &seed
+		dir := filepath.Join(t.TempDir(), "single")
+		if _, err := Start(context.Background(), Job{Recipe: ri, Dir: dir, New: cpuFactory("")}); err != nil {
+			t.Fatal(err)
+		}
+		sameFiles(t, dir, ReplicaDir(out, i))
+	}
+	a, _ := os.ReadFile(filepath.Join(ReplicaDir(out, 0), "spikes.npz"))
+	b, _ := os.ReadFile(filepath.Join(ReplicaDir(out, 1), "spikes.npz"))
+	if string(a) == string(b) {
+		t.Error("replicas 0 and 1 have the same spikes: the seeds did not differ")
+	}
+	if _, err := RunReplicas(context.Background(), Job{Recipe: r, Dir: out, New: cpuFactory("")}, 0); err == nil {
+		t.Error("0 replicas: no error")
+	}
+}
