@@ -36,7 +36,7 @@ import (
 // Plan is what to run, and how to ask Slurm for it.
 type Plan struct {
 	Lifgpu   string   // the lifgpu binary, absolute
-	Spec     string   // the spec file, absolute
+	Spec     string   // the spec file, absolute ("": lifgpu's built-in spec)
 	Dir      string   // the output folder, absolute
 	Shards   int      // m >= 1
 	Replicas int      // r >= 1
@@ -133,7 +133,11 @@ func (p Plan) array() string {
 		fmt.Fprintf(&b, "#SBATCH --gpus-per-task=%d\n", p.GPUsPerTask)
 	}
 	fmt.Fprintf(&b, "#SBATCH --requeue\n#SBATCH --open-mode=append\n")
-	fmt.Fprintf(&b, "# Written by lifgpu slurm: %d shard(s) x %d replica(s) of %s.\n", p.Shards, p.Replicas, p.Spec)
+	what := p.Spec
+	if what == "" {
+		what = "the built-in spec"
+	}
+	fmt.Fprintf(&b, "# Written by lifgpu slurm: %d shard(s) x %d replica(s) of %s.\n", p.Shards, p.Replicas, what)
 	fmt.Fprintf(&b, "# A task resumes its folder when an earlier attempt started it (requeued,\n# preempted); it does nothing when the folder is complete.\nset -euo pipefail\n")
 	fmt.Fprintf(&b, "lifgpu=%s\nspec=%s\ndir=%s\nm=%d\nseed0=%d\n", quote(p.Lifgpu), quote(p.Spec), quote(p.Dir), p.Shards, p.Seed)
 	fmt.Fprintf(&b, "id=${SLURM_ARRAY_TASK_ID:?not in a Slurm job array}\nrep=$((id / m))\nk=$((id %% m))\n")
@@ -144,7 +148,10 @@ func (p Plan) array() string {
 	if p.Shards > 1 {
 		fmt.Fprintf(&b, "out=$out/shard-$k\n")
 	}
-	args := []string{`-config "$spec"`}
+	var args []string
+	if p.Spec != "" {
+		args = append(args, `-config "$spec"`)
+	}
 	if p.Shards > 1 {
 		args = append(args, `-shard "$k/$m"`)
 	}
