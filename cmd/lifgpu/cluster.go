@@ -40,8 +40,6 @@ func checkCluster(fs *flag.FlagSet, f *runFlags) error {
 		return errors.New("-devices and -replicas: run the replicas one at a time, each over the devices (-seed S -devices ...), or as a Slurm array (lifgpu slurm -replicas r)")
 	case set["devices"] && f.backend != "" && f.backend != "gpu":
 		return fmt.Errorf("-devices runs on GPU devices: not with -backend %s", f.backend)
-	case set["devices"] && f.plot:
-		return errors.New("-devices writes no figures (-plot): run the spec on one device for them")
 	}
 	return nil
 }
@@ -53,6 +51,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("o", "", "output folder for the whole run's files")
 	force := fs.Bool("f", false, "write into the output folder even if it exists (lifgpu's own files are replaced, no other)")
 	logFormat := fs.String("log", "text", "log format on stderr: text or json")
+	plotFigs := fs.Bool("plot", false, "also write raster.png, traces.png and rate.png (the whole run's)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lifgpu merge -o OUT [-f] SHARD_DIR...\n\nJoins the folders of lifgpu run -shard k/m (every k of one m, any order) into the files of the\nwhole run, byte for byte as a run never split (run.json lists the shards).")
 		fs.PrintDefaults()
@@ -70,7 +69,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := interruptible(stderr)
 	defer stop()
-	res, err := batch.Merge(ctx, batch.MergeJob{Dir: *out, Force: *force, Shards: fs.Args(), Logger: logger})
+	res, err := batch.Merge(ctx, batch.MergeJob{Dir: *out, Force: *force, Shards: fs.Args(), Plot: *plotFigs, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func RunDevices(ctx context.Context, j Job, devs []int) (*Result, error) {
 			return nil, fmt.Errorf("shard %d/%d on device %d: %w", k, m, devs[k], err)
 		}
 	}
-	res, err := Merge(ctx, MergeJob{Dir: j.Dir, Force: true, Shards: dirs, Logger: j.Logger})
+	res, err := Merge(ctx, MergeJob{Dir: j.Dir, Force: true, Shards: dirs, Plot: j.Plot, Logger: j.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ type MergeJob struct {
 	Dir    string   // the output folder
 	Force  bool     // write into an existing folder (lifgpu's own files replaced only)
 	Shards []string // the shards' folders, in any order
+	Plot   bool     // draw raster.png, traces.png, rate.png (from the merged files, joined in memory)
 	Logger *slog.Logger
 }
 
@@ -91,6 +92,9 @@ func Merge(ctx context.Context, j MergeJob) (*Result, error) {
 	}{{"spikes.npz", whole.Spikes}, {"rate.npz", whole.Rate}, {"traces.npz", len(whole.Traces) > 0}, {"state.npz", whole.State}} {
 		if f.on {
 			files = append(files, f.name)
+			if fig := map[string]string{"spikes.npz": "raster.png", "rate.npz": "rate.png", "traces.npz": "traces.png"}[f.name]; fig != "" && j.Plot {
+				files = append(files, fig)
+			}
 		}
 	}
 	if !out.created {
@@ -100,7 +104,7 @@ func Merge(ctx context.Context, j MergeJob) (*Result, error) {
 	}
 	rec := shards[0].job.Recipe
 	rec.Shard = nil
-	jf := jobFile{Version: lifgpu.Version, Recipe: rec, Hash: whole.ModelHash, Created: time.Now().UTC().Format(time.RFC3339),
+	jf := jobFile{Version: lifgpu.Version, Recipe: rec, Hash: whole.ModelHash, Plot: j.Plot, Created: time.Now().UTC().Format(time.RFC3339),
 		Files: files, Inputs: shards[0].job.Inputs}
 	b, err := json.MarshalIndent(jf, "", "  ")
 	if err != nil {
@@ -135,6 +139,24 @@ func Merge(ctx context.Context, j MergeJob) (*Result, error) {
 			return nil, err
 		}
 		res.Files = append(res.Files, w.name)
+	}
+	if j.Plot && ctx.Err() == nil {
+		joined := map[string]map[string]npy.Array{}
+		for _, kind := range []string{"spikes", "rate", "traces"} {
+			a, err := npy.ReadNPZ(filepath.Join(j.Dir, kind+".npz"))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			joined[kind] = a
+		}
+		figs, err := drawFigures(j.Dir, whole.Dt, int64(whole.Steps), whole.N, joined)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, figs...)
 	}
 	res.Wall = time.Since(start)
 	if err := ctx.Err(); err != nil {

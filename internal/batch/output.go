@@ -224,23 +224,32 @@ func (r *runner) joinParts(kind string) (map[string]npy.Array, error) {
 // plots draws the figures of what was recorded; a figure whose data was not recorded
 // is skipped.
 func (r *runner) plots(res *Result, joined map[string]map[string]npy.Array) error {
-	dt := r.model.Dt
-	steps := func(t []float64) []int32 {
+	files, err := drawFigures(r.job.Dir, r.model.Dt, int64(r.spec.Steps), r.model.N, joined)
+	res.Files = append(res.Files, files...)
+	return err
+}
+
+// drawFigures draws into dir the figures of the recordings joined (by kind: spikes,
+// rate, traces; each the arrays of its final file) of a run of n neurons and steps
+// steps of dt, and returns the files it wrote.
+func drawFigures(dir string, dt float64, steps int64, n int, joined map[string]map[string]npy.Array) ([]string, error) {
+	var files []string
+	toSteps := func(t []float64) []int32 {
 		s := make([]int32, len(t))
 		for k, x := range t {
 			s[k] = int32(math.Round(x / dt))
 		}
 		return s
 	}
-	run := plot.Run{Dt: dt, Steps: int64(r.spec.Steps), N: r.model.N}
+	run := plot.Run{Dt: dt, Steps: steps, N: n}
 	if s := joined["spikes"]; s != nil {
-		run.SpikeSteps, run.SpikeIDs = steps(s["t"].Data.([]float64)), s["i"].Data.([]int32)
+		run.SpikeSteps, run.SpikeIDs = toSteps(s["t"].Data.([]float64)), s["i"].Data.([]int32)
 	}
 	if s := joined["rate"]; s != nil {
 		run.Rate = s["count"].Data.([]uint32)
 	}
 	if s := joined["traces"]; s != nil {
-		run.TraceIDs, run.TraceSteps, run.Traces = s["neuron_ids"].Data.([]int32), steps(s["t"].Data.([]float64)), s["v"].Data.([]float32)
+		run.TraceIDs, run.TraceSteps, run.Traces = s["neuron_ids"].Data.([]int32), toSteps(s["t"].Data.([]float64)), s["v"].Data.([]float32)
 	}
 	figs := []struct {
 		name string
@@ -252,15 +261,15 @@ func (r *runner) plots(res *Result, joined map[string]map[string]npy.Array) erro
 		{"rate.png", joined["rate"] != nil, plot.Rate},
 	}
 	for _, f := range figs {
-		if !f.have || r.spec.Steps == 0 {
+		if !f.have || steps == 0 {
 			continue
 		}
-		if err := f.draw(filepath.Join(r.job.Dir, f.name), run); err != nil {
-			return err
+		if err := f.draw(filepath.Join(dir, f.name), run); err != nil {
+			return files, err
 		}
-		res.Files = append(res.Files, f.name)
+		files = append(files, f.name)
 	}
-	return nil
+	return files, nil
 }
 
 // runInfo is run.json.

@@ -239,3 +239,30 @@ func TestRunReplicas(t *testing.T) {
 		t.Error("0 replicas: no error")
 	}
 }
+
+// TestMergePlot: a merge with Plot draws the figures of the whole run, byte for byte.
+func TestMergePlot(t *testing.T) {
+	r := recipeIn(t, shardSpec)
+	base := t.TempDir()
+	whole := filepath.Join(base, "whole")
+	if _, err := Start(context.Background(), Job{Recipe: r, Dir: whole, New: cpuFactory(""), Plot: true}); err != nil {
+		t.Fatal(err)
+	}
+	dirs := runShards(t, r, 3, base, cpuFactory(""))
+	out := filepath.Join(base, "merged")
+	res, err := Merge(context.Background(), MergeJob{Dir: out, Shards: dirs, Plot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, whole, out)
+	for _, f := range []string{"raster.png", "traces.png", "rate.png"} {
+		a, err1 := os.ReadFile(filepath.Join(whole, f))
+		b, err2 := os.ReadFile(filepath.Join(out, f))
+		if err1 != nil || err2 != nil || string(a) != string(b) {
+			t.Errorf("%s of the merge differs from the whole run's (%v, %v)", f, err1, err2)
+		}
+	}
+	if len(res.Files) != 8 {
+		t.Errorf("files %v, want the 4 arrays, 3 figures and run.json", res.Files)
+	}
+}
