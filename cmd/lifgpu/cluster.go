@@ -70,6 +70,11 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := interruptible(stderr)
 	defer stop()
 	res, err := batch.Merge(ctx, batch.MergeJob{Dir: *out, Force: *force, Shards: fs.Args(), Plot: *plotFigs, Logger: logger})
+	var exists *batch.ExistsError
+	if errors.As(err, &exists) && !exists.NotDir {
+		// Not run's hint (-resume has nothing to do with a merge).
+		return fmt.Errorf("%v: use -f to replace what lifgpu wrote there, or -o to choose another", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -14,28 +14,16 @@ import (
 	"github.com/lifgpu/lifgpu/gpu"
 )
 
-// ParseDevices reads a list of GPU devices: "all" (every EGL device where a context can
-// be made, in EGL's order) or indices "0,1,3" (a device may be named twice: two
-// contexts on one device).
+// ParseDevices reads a list of GPU devices: "all" (see allDevices) or indices "0,1,3"
+// (a device may be named twice: two contexts on one device).
 func ParseDevices(s string) ([]int, error) {
 	if strings.TrimSpace(s) == "all" {
 		devs, err := gpu.Devices()
 		if err != nil {
 			return nil, fmt.Errorf("-devices all: no EGL device list: %w", err)
 		}
-		var out []int
-		var why []string
-		for k, d := range devs {
-			if d.Err != nil {
-				why = append(why, fmt.Sprintf("device %d: %v", k, d.Err))
-				continue
-			}
-			out = append(out, k)
-		}
-		if len(out) == 0 {
-			return nil, fmt.Errorf("-devices all: none of the %d EGL devices can make a context (%s); 'lifgpu info' lists them", len(devs), strings.Join(why, "; "))
-		}
-		return out, nil
+		cuda, set := os.LookupEnv("CUDA_VISIBLE_DEVICES")
+		return allDevices(devs, cuda, set)
 	}
 	var out []int
 	for _, f := range strings.Split(s, ",") {
@@ -173,4 +161,43 @@ func RunReplicas(ctx context.Context, j Job, r int) ([]*Result, error) {
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// allDevices picks, of EGL's device list devs, those "-devices all" runs on: every
+// device where a context can be made, the hardware ones only when there are any (a
+// host's software renderer is not one of its GPUs), and, when CUDA_VISIBLE_DEVICES is
+// set (set) to a list of numbers, only the NVIDIA devices whose CUDA number it lists
+// (the GPUs a scheduler gave this job).
+func allDevices(devs []gpu.Device, cuda string, set bool) ([]int, error) {
+	visible := map[int]bool{}
+	numeric := set
+	for _, f := range strings.Split(cuda, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			numeric = false // UUIDs, or empty: not filtered here
+			break
+		}
+		visible[k] = true
+	}
+	var hard, soft []int
+	var why []string
+	for k, d := range devs {
+		switch {
+		case d.Err != nil:
+			why = append(why, fmt.Sprintf("device %d: %v", k, d.Err))
+		case numeric && d.EGL.CUDA >= 0 && !visible[d.EGL.CUDA]:
+			why = append(why, fmt.Sprintf("device %d: CUDA device %d is not in CUDA_VISIBLE_DEVICES=%s", k, d.EGL.CUDA, cuda))
+		case d.Software || d.EGL.Software:
+			soft = append(soft, k)
+		default:
+			hard = append(hard, k)
+		}
+	}
+	if len(hard) > 0 {
+		return hard, nil
+	}
+	if len(soft) > 0 {
+		return soft, nil
+	}
+	return nil, fmt.Errorf("-devices all: none of the %d EGL devices can run a shard (%s); 'lifgpu info' lists them", len(devs), strings.Join(why, "; "))
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/gpu"
 )
 
 // shardSpec is specText with the traced neurons out of order, so that the merge must
@@ -264,5 +265,32 @@ func TestMergePlot(t *testing.T) {
 	}
 	if len(res.Files) != 8 {
 		t.Errorf("files %v, want the 4 arrays, 3 figures and run.json", res.Files)
+	}
+}
+
+func TestAllDevices(t *testing.T) {
+	hw := func(cuda int) gpu.Device { return gpu.Device{EGL: gpu.EGLDevice{CUDA: cuda}} }
+	sw := gpu.Device{Software: true, EGL: gpu.EGLDevice{CUDA: -1, Software: true}}
+	bad := gpu.Device{Err: errors.New("no context"), EGL: gpu.EGLDevice{CUDA: -1}}
+	for _, c := range []struct {
+		devs []gpu.Device
+		cuda string
+		set  bool
+		want []int
+	}{
+		{[]gpu.Device{hw(0), hw(1), sw}, "", false, []int{0, 1}},
+		{[]gpu.Device{sw, hw(0), bad, hw(1)}, "", false, []int{1, 3}},
+		{[]gpu.Device{hw(0), hw(1), hw(2), hw(3), sw}, "1,3", true, []int{1, 3}},
+		{[]gpu.Device{hw(0), hw(1)}, "GPU-4f2a", true, []int{0, 1}},
+		{[]gpu.Device{sw}, "", false, []int{0}},
+		{[]gpu.Device{sw, sw}, "", false, []int{0, 1}},
+	} {
+		got, err := allDevices(c.devs, c.cuda, c.set)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("allDevices(%d devices, %q) = %v, %v; want %v", len(c.devs), c.cuda, got, err, c.want)
+		}
+	}
+	if _, err := allDevices([]gpu.Device{bad}, "", false); err == nil || !strings.Contains(err.Error(), "no context") {
+		t.Errorf("no usable device: %v", err)
 	}
 }
