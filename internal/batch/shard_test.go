@@ -183,6 +183,31 @@ func TestShardErrors(t *testing.T) {
 			}
 		})
 	}
+	// A shard's file damaged on disk is found (a header that does not parse, or its
+	// CRC-32), and no merged run.json is written.
+	damaged := filepath.Join(base, "damaged")
+	if err := os.MkdirAll(damaged, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"job.json", "run.json", "spikes.npz", "rate.npz"} {
+		b, err := os.ReadFile(filepath.Join(dirs[1], f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "spikes.npz" {
+			b[len(b)/2] ^= 4
+		}
+		if err := os.WriteFile(filepath.Join(damaged, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := filepath.Join(base, "bad")
+	if _, err := Merge(context.Background(), MergeJob{Dir: bad, Shards: []string{dirs[0], damaged, dirs[2]}}); err == nil || !strings.Contains(err.Error(), filepath.Join(damaged, "spikes.npz")) {
+		t.Errorf("a damaged shard: err = %v, want an error naming its spikes.npz", err)
+	}
+	if _, err := os.Stat(filepath.Join(bad, "run.json")); err == nil {
+		t.Error("a merge of a damaged shard wrote run.json")
+	}
 	// An existing folder is refused without Force, as a run's is.
 	out := filepath.Join(base, "merged")
 	if _, err := Merge(context.Background(), MergeJob{Dir: out, Shards: dirs}); err != nil {
