@@ -15,7 +15,7 @@ VIEW_HEADERS := /usr/include/X11/Xlib.h /usr/include/X11/extensions/Xrandr.h \
 VIEWTAGS ?= $(if $(filter egl,$(TAGS)),$(if $(filter-out $(wildcard $(VIEW_HEADERS)),$(VIEW_HEADERS)),,glfw),)
 VIEW_MISSING := the viewer needs the EGL headers and the X11 and GL development headers (Debian: libegl-dev libx11-dev libxrandr-dev libxinerama-dev libxcursor-dev libxi-dev libxxf86vm-dev libgl-dev; .ci/run installs them)
 
-.PHONY: all build view run test test-view gpu-selftest fuzz bench bench-c benchcmp lint clean
+.PHONY: all build view run test test-view test-slurm gpu-selftest fuzz bench bench-c benchcmp lint clean
 
 all: build
 
@@ -63,6 +63,13 @@ else ifeq ($(LIFGPU_REQUIRE_GPU),1)
 else
 	@echo "test-view skipped: $(VIEW_MISSING)"
 endif
+
+# A one-node Slurm cluster on this machine (munged, slurmctld, slurmd, stopped after;
+# Debian's slurm-wlm and munge installed when missing, as root): lifgpu slurm -submit
+# runs a 10^6-neuron spec as a 4-task job array and its merge job, one task requeued
+# mid-run; the merged files must equal an unsharded run's byte for byte (about 30 s).
+test-slurm:
+	GO=$(GO) bash .ci/test-slurm.sh
 
 # bench/gpu.sh, the GPU machine's script, run here on llvmpipe with tiny sizes: it must
 # refuse the software renderer and give every row of its verdict table (about 30 s).

@@ -12,6 +12,11 @@ type Config struct {
 	Input  Input
 	Record Record
 	Seed   uint64 // keys the random inputs (noise, Poisson) and generated synapses; any value is valid
+	// First is the global index of neuron 0 when the population is one shard of a
+	// larger one (see [Config.Shard]): neuron i draws its random inputs as neuron
+	// First+i of the whole population does, so the shard gives exactly that
+	// population's bits for its neurons. 0 for a whole population.
+	First int
 
 	// A network: names for ranges of neurons (optional), the synapses' settings, and
 	// the projections that make the synapses (none: uncoupled neurons).
@@ -71,6 +76,13 @@ const MaxN = math.MaxInt32
 func (c Config) Validate() error {
 	if c.N < 1 || c.N > MaxN {
 		return &FieldError{Field: "n", Value: c.N, Rule: fmt.Sprintf("must be in 1..%d", MaxN)}
+	}
+	if c.First < 0 || c.First > MaxN-c.N {
+		return &FieldError{Field: "first", Value: c.First, Rule: fmt.Sprintf("must be in 0..%d, so that the global indices first..first+n-1 (n = %d) stay below 2^31-1", MaxN-c.N, c.N)}
+	}
+	if c.First != 0 && c.HasNetwork() {
+		return &FieldError{Field: "first", Value: c.First, Rule: "must be 0 for a network: a shard of a network would need the spikes of the other shards",
+			Remedy: "run the network whole"}
 	}
 	p := c.Params.WithDefaults()
 	if err := p.validate(c.N); err != nil {

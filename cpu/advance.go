@@ -273,7 +273,7 @@ func (p *Population) randomInput(lo, hi int, s int64, o *workerOut) {
 	copy(e, base)
 	if m.HasNoise {
 		w0, w1, z := o.w0[:n], o.w1[:n], o.z[:n]
-		rng.DrawN(m.Seed, rng.StreamNoise, uint32(lo), uint64(s), w0, w1)
+		rng.DrawN(m.Seed, rng.StreamNoise, m.First+uint32(lo), uint64(s), w0, w1)
 		m.Normal.SampleN(w0, w1, z)
 		if m.NoiseMean.IsScalar() && m.NoiseStd.IsScalar() {
 			mean, std := m.NoiseMean.Scalar, m.NoiseStd.Scalar
@@ -288,7 +288,7 @@ func (p *Population) randomInput(lo, hi int, s int64, o *workerOut) {
 	}
 	if m.HasPoisson {
 		w0, k := o.w0[:n], o.k[:n]
-		rng.DrawN(m.Seed, rng.StreamPoisson, uint32(lo), uint64(s), w0, nil)
+		rng.DrawN(m.Seed, rng.StreamPoisson, m.First+uint32(lo), uint64(s), w0, nil)
 		m.PoissonTable.SampleN(lo, w0, k)
 		if w := m.PoissonWeight; w.IsScalar() {
 			for j := range e {

@@ -40,12 +40,12 @@ func TestScanUniforms(t *testing.T) {
 			used:    []string{"uR", "uURest", "uUReset", "uUTh", "uTraceCount", "uNTraces", "uTraceFirst", "uTraceEvery"},
 			notUsed: []string{"uAlpha", "uBias", "uRefSteps", "uSched", "uX"}},
 		{defs: []string{"RANDOM", "NOISE", "PN_STRIDE 1", "PN_NSTD 0"},
-			used:    []string{"uSeed", "uStep64", "uNoiseMean"},
+			used:    []string{"uSeed", "uFirst", "uStep64", "uNoiseMean"},
 			notUsed: []string{"uNoiseStd", "uPoissonWeight"}},
 		{defs: []string{"RANDOM", "POISSON", "POISSON_LEN 0"}, // every rate 0: no draws
-			used: []string{"uPoissonWeight"}, notUsed: []string{"uSeed", "uStep64"}, optional: []string{"uPoissonWeight"}},
+			used: []string{"uPoissonWeight"}, notUsed: []string{"uSeed", "uFirst", "uStep64"}, optional: []string{"uPoissonWeight"}},
 		{defs: []string{"RANDOM", "POISSON", "POISSON_LEN 12", "POISSON_PN"},
-			used: []string{"uPoissonWeight", "uSeed", "uStep64"}, notUsed: []string{"uNoiseMean", "uD", "uSlot0", "uSynScale", "uRateBase"}},
+			used: []string{"uPoissonWeight", "uSeed", "uFirst", "uStep64"}, notUsed: []string{"uNoiseMean", "uD", "uSlot0", "uSynScale", "uRateBase"}},
 		{defs: []string{"NET", "EX_DELTA", "REC_RATE", "REC_TRACE"},
 			used:    []string{"uD", "uSlot0", "uSynScale", "uDecayIn", "uRateBase", "uTraceRow0"},
 			notUsed: []string{"uDecayEx", "uSeed", "uStep64"}},
@@ -57,8 +57,8 @@ func TestScanUniforms(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(u.declared) != 30 {
-				t.Errorf("%d uniforms declared, want lif.comp's 30: %v", len(u.declared), slices.Sorted(maps.Keys(u.declared)))
+			if len(u.declared) != 31 {
+				t.Errorf("%d uniforms declared, want lif.comp's 31: %v", len(u.declared), slices.Sorted(maps.Keys(u.declared)))
 			}
 			for _, name := range append(c.used, always...) {
 				if !u.used[name] {

@@ -147,6 +147,7 @@ type lifUniforms struct {
 	TraceFirst int32 `glsl:"uTraceFirst"`
 	TraceEvery int32 `glsl:"uTraceEvery"`
 	Seed       int32 `glsl:"uSeed"`
+	First      int32 `glsl:"uFirst"`
 	Step64     int32 `glsl:"uStep64"`
 	NoiseMean  int32 `glsl:"uNoiseMean"`
 	NoiseStd   int32 `glsl:"uNoiseStd"`
@@ -241,6 +242,7 @@ func (p *Population) setConstants(pr *lifProgram) error {
 	gl.ProgramUniform1i(id, u.TraceEvery, int32(m.Record.Every()))
 	if m.HasRandom() {
 		gl.ProgramUniform2ui(id, u.Seed, uint32(m.Seed), uint32(m.Seed>>32))
+		gl.ProgramUniform1ui(id, u.First, m.First)
 	}
 	if m.HasNoise {
 		gl.ProgramUniform1f(id, u.NoiseMean, m.NoiseMean.Scalar)

@@ -228,6 +228,7 @@ float syn_port(int a, bool delta, float decay, inout float cur) {
 #endif
 #ifdef RANDOM
 uniform uvec2 uSeed;   // the seed's (low, high) halves: the Philox key
+uniform uint uFirst;   // the global index of the population's neuron 0 (a shard's first): draws use uFirst + gid
 uniform uvec2 uStep64; // uStep0 as a 64-bit step, (low, high) halves: the draws' counter
 #endif
 // DRAWS: some random term draws words (noise, or Poisson input with a table), so the
@@ -444,14 +445,14 @@ void main() {
 #endif
 			precise float I = base;
 #ifdef NOISE
-			uvec4 wn = rng_draw(uSeed, RNG_STREAM_NOISE, uint(gid), rstep);
+			uvec4 wn = rng_draw(uSeed, RNG_STREAM_NOISE, uFirst + uint(gid), rstep);
 			precise float z = normal_sample(wn.x, wn.y);
 			precise float noiseI = noise_current(nMean, nStd, z);
 			I = f32_add(I, noiseI);
 #endif
 #ifdef POISSON
 #if POISSON_LEN > 0
-			uvec4 wp = rng_draw(uSeed, RNG_STREAM_POISSON, uint(gid), rstep);
+			uvec4 wp = rng_draw(uSeed, RNG_STREAM_POISSON, uFirst + uint(gid), rstep);
 			uint pk = poisson_sample(pBase, uint(POISSON_LEN), wp.x);
 #else
 			uint pk = 0u; // every rate is 0: no draw can give an event

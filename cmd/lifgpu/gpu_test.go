@@ -168,3 +168,21 @@ func TestCheckNetworkGPU(t *testing.T) {
 		t.Fatalf("check: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestDevicesFlag: -devices with device 0 named twice (this machine has one EGL device)
+// and -devices all give the files of a run on the CPU, byte for byte.
+func TestDevicesFlag(t *testing.T) {
+	needGPU(t)
+	spec := writeSpec(t, clusterSpec)
+	tmp := t.TempDir()
+	whole := filepath.Join(tmp, "whole")
+	mustRun(t, "run", "-config", spec, "-o", whole, "-backend", "cpu", "-log", "json")
+	for _, devs := range []string{"0,0", "all"} {
+		out := filepath.Join(tmp, "devices-"+devs)
+		sum := mustRun(t, "run", "-config", spec, "-devices", devs, "-o", out, "-log", "json")
+		if !strings.Contains(sum, "merged from") {
+			t.Errorf("-devices %s summary:\n%s", devs, sum)
+		}
+		sameOutputs(t, whole, out, "-devices "+devs)
+	}
+}

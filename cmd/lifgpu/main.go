@@ -4,6 +4,9 @@
 //
 //	lifgpu run [-config spec.toml] [-o DIR] [-f] [-n N] [-steps S] [-seed S] [-backend auto|cpu|gpu] [-device K] [-plot] [-log text|json]
 //	lifgpu run -resume DIR [-backend auto|cpu|gpu] [-device K]
+//	lifgpu run ... [-shard k/m | -devices all|K,K,... | -replicas r]
+//	lifgpu merge -o OUT [-f] SHARD_DIR...
+//	lifgpu slurm [-config spec.toml] -o DIR [-shards m] [-replicas r] [-partition P] [-time T] [-gpus-per-task G] [-submit]
 //	lifgpu validate spec.toml
 //	lifgpu check [-config spec.toml] [-n N] [-steps S] [-device K]
 //	lifgpu view [-config spec.toml] [-n N] [-seed S] [-steps-per-frame K] [-frames N] [-screenshot FILE]
@@ -55,6 +58,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(args[1:], stdout, stderr)
 	case "check":
 		err = cmdCheck(args[1:], stdout, stderr)
+	case "merge":
+		err = cmdMerge(args[1:], stdout, stderr)
+	case "slurm":
+		err = cmdSlurm(args[1:], stdout, stderr)
 	case "view":
 		err = cmdView(args[1:], stdout, stderr)
 	case "info":
@@ -127,6 +134,9 @@ func usage(w io.Writer) {
 
 Commands:
   run       run a spec (the built-in default without -config) and write its outputs
+            (-shard k/m: one shard of its neurons; -devices all: every GPU at once; -replicas r)
+  merge     join the folders of a spec's shards into the files of the whole run
+  slurm     write (and -submit) a Slurm job array of a spec's shards and the job that merges them
   validate  check a spec file without running it
   check     run a spec on both backends and compare them bit for bit
   view      watch a spec run on the GPU backend in a window (a build with -tags 'egl glfw': make view)

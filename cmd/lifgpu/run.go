@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/lifgpu/lifgpu/internal/batch"
@@ -27,6 +28,12 @@ type runFlags struct {
 	plot    bool
 	log     string
 	resume  string
+	// Past one device: a shard k/m of the spec, every GPU of the host, replicas.
+	shard    string
+	devices  string
+	replicas int
+
+	parsedShard *batch.Shard
 }
 
 // addSpecFlags registers the flags that pick and override a spec, shared by run and check.
@@ -71,6 +78,8 @@ func recipe(fs *flag.FlagSet, f *runFlags, builtin string) (batch.Recipe, error)
 			r.Backend = f.backend
 		case "device":
 			r.Device = &f.device
+		case "shard":
+			r.Shard = f.parsedShard
 		}
 	})
 	return r, nil
@@ -93,6 +102,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	addSpecFlags(fs, &f)
 	addRunFlags(fs, &f)
 	fs.StringVar(&f.resume, "resume", "", "continue the run in this output folder from its last checkpoint")
+	fs.StringVar(&f.shard, "shard", "", "run only shard `k/m`: the k-th (from 0) of m contiguous ranges of the neurons; lifgpu merge joins the m folders")
+	fs.StringVar(&f.devices, "devices", "", "run one shard per GPU device at once and merge them: all, or a `list` of EGL devices such as 0,1 ('lifgpu info' lists them)")
+	fs.IntVar(&f.replicas, "replicas", 0, "run `r` independent copies with the seeds seed, seed+1, ... into DIR/replica-000, ...")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -102,6 +114,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	if f.out == "" && f.resume == "" {
 		return errors.New(`-o "": name the output folder (the default is lifgpu-out)`)
+	}
+	if err := checkCluster(fs, &f); err != nil {
+		return err
 	}
 	logger, err := newLogger(f.log, stderr)
 	if err != nil {
@@ -124,7 +139,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			}
 		})
 		if len(bad) > 0 {
-			return fmt.Errorf("-resume takes the spec and outputs of its run; only -backend, -device and -log may change (not %v)", bad)
+			return fmt.Errorf("-resume takes the spec, shard and outputs of its run; only -backend, -device and -log may change (not %v)", bad)
 		}
 		res, err = batch.Resume(ctx, f.resume, over, nil, logger, progress.update)
 	} else {
@@ -132,8 +147,25 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		if r, err = recipe(fs, &f, "default"); err != nil {
 			return err
 		}
-		res, err = batch.Start(ctx, batch.Job{Recipe: r, Dir: f.out, Force: f.force, Plot: f.plot,
-			Logger: logger, Progress: progress.update})
+		j := batch.Job{Recipe: r, Dir: f.out, Force: f.force, Plot: f.plot, Logger: logger, Progress: progress.update}
+		switch {
+		case f.replicas > 0:
+			var all []*batch.Result
+			all, err = batch.RunReplicas(ctx, j, f.replicas)
+			progress.finish()
+			for i, res := range all {
+				fmt.Fprintf(stdout, "replica %d        %d spikes, %.2f Hz, %.3f s: %s\n", i, res.Spikes, res.MeanRateHz, res.Wall.Seconds(), batch.ReplicaDir(f.out, i))
+			}
+			return err
+		case f.devices != "":
+			var devs []int
+			if devs, err = batch.ParseDevices(f.devices); err != nil {
+				return err
+			}
+			res, err = batch.RunDevices(ctx, j, devs)
+		default:
+			res, err = batch.Start(ctx, j)
+		}
 	}
 	progress.finish()
 	if err != nil {
@@ -180,6 +212,9 @@ func printSummary(w io.Writer, r *batch.Result, dir string) {
 	if r.ResumedFrom > 0 {
 		fmt.Fprintf(w, "resumed from     step %d\n", r.ResumedFrom)
 	}
+	if sh := r.Shard; sh != nil {
+		fmt.Fprintf(w, "shard            %s: neurons [%d, %d) of %d (lifgpu merge joins the %d shards)\n", sh.Shard, sh.Lo, sh.Hi, sh.N, sh.M)
+	}
 	if net := r.Network; net != nil {
 		fmt.Fprintf(w, "synapses         %d (%d stored, %d procedural; resolution 2^-%d nA, delay ring of %d slots)\n",
 			net.Synapses, net.Stored, net.Procedural, net.Q, net.D)
@@ -187,7 +222,9 @@ func printSummary(w io.Writer, r *batch.Result, dir string) {
 	fmt.Fprintf(w, "spikes           %d\n", r.Spikes)
 	fmt.Fprintf(w, "mean rate        %.2f Hz\n", r.MeanRateHz)
 	fmt.Fprintf(w, "wall time        %.3f s\n", r.Wall.Seconds())
-	fmt.Fprintf(w, "neuron-updates/s %.3g\n", r.UpdatesPerS)
+	if r.UpdatesPerS > 0 || !strings.HasPrefix(r.Backend, "merged") { // a merge alone simulates nothing
+		fmt.Fprintf(w, "neuron-updates/s %.3g\n", r.UpdatesPerS)
+	}
 	fmt.Fprintf(w, "backend          %s\n", r.Backend)
 	if r.DeviceMemory != "" {
 		fmt.Fprintf(w, "device memory    check %s\n", r.DeviceMemory)

@@ -57,4 +57,19 @@
 // Preflight foresees it from the Config (model.Expect): 10 bytes a stored synapse and 8
 // a neuron for the rows, 40 bytes a neuron while building, and 8 + 8D bytes a neuron of
 // synaptic state, held by the CPU population and copied for every checkpoint.
+//
+// # Shards
+//
+// A Recipe with a Shard runs the neurons [k*n/m, (k+1)*n/m) of its spec alone
+// (lifgpu.Config.Shard: their random draws keyed by their global indices), so the
+// shard gives exactly their bits in a whole run. Its parts number the neurons from 0;
+// its final files globally (spikes' i, traces' neuron_ids), and its run.json adds a
+// "shard" object (ShardInfo: the range, the population, the spec hash every shard of
+// the spec shares). Merge checks that a set of shards' folders covers the population
+// once with one spec hash, and writes the whole run's files, byte-identical to a run
+// never split (run.json aside): the spikes k-way merged in (step, neuron) order, the
+// rates summed, the traces' columns in the spec's order, the state joined, each array
+// streamed a chunk at a time (npy.Stream). RunDevices runs a shard per GPU device at
+// once and merges them; RunReplicas runs copies with consecutive seeds. A network is
+// refused: its shards would need each other's spikes.
 package batch

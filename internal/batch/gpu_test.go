@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,21 +147,6 @@ func gpuNetworkFactory(t *testing.T, opts gpu.Options, h gpuhook.Hooks) Factory 
 	}
 }
 
-// skipGPU is a GPU backend that cannot run here (no GL context, and LIFGPU_REQUIRE_GPU
-// unset).
-type skipGPU struct{ reason string }
-
-func (s *skipGPU) Error() string { return s.reason }
-
-// skipIf skips the test when err is a *skipGPU.
-func skipIf(t *testing.T, err error) {
-	t.Helper()
-	var s *skipGPU
-	if errors.As(err, &s) {
-		t.Skip(s.reason)
-	}
-}
-
 // TestNetworkAcrossBackends checkpoints a network on one backend and resumes it on the
 // other, both ways: the currents and the delay rings in the checkpoint carry the input
 // in flight across, bit for bit.
@@ -195,5 +181,66 @@ func TestNetworkAcrossBackends(t *testing.T) {
 			}
 			sameFiles(t, whole, dir)
 		})
+	}
+}
+
+// TestShardsAcrossBackends: shards run on the GPU and on the CPU, merged, give the files
+// of the whole run on the CPU byte for byte.
+func TestShardsAcrossBackends(t *testing.T) {
+	r := recipeIn(t, shardSpec)
+	whole := reference(t, r)
+	base := t.TempDir()
+	dirs := runShards(t, r, 3, base, gpuFactory(t, gpu.Options{}, gpuhook.Hooks{}), cpuFactory(""))
+	out := filepath.Join(base, "merged")
+	if _, err := Merge(context.Background(), MergeJob{Dir: out, Shards: dirs}); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, whole, out)
+}
+
+// TestRunDevices runs a spec as one shard per device, here device 0 named twice (two
+// contexts on one device; this machine has one), and then once: the merged files are
+// the whole run's on the CPU, byte for byte, and the shards' folders are gone.
+func TestRunDevices(t *testing.T) {
+	r := recipeIn(t, shardSpec)
+	whole := reference(t, r)
+	var mu sync.Mutex
+	seen := map[int]int{}
+	f := func(opts backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
+		if opts.Kind != backend.GPU || opts.GPU.Device == nil {
+			return nil, fmt.Errorf("a device's shard was made with %+v, want the GPU backend and a device", opts)
+		}
+		mu.Lock()
+		seen[*opts.GPU.Device]++
+		mu.Unlock()
+		return gpuFactory(t, opts.GPU, gpuhook.Hooks{})(opts, cfg)
+	}
+	for _, devs := range [][]int{{0, 0}, {0}} {
+		t.Run(fmt.Sprint(devs), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			var last int64
+			res, err := RunDevices(context.Background(), Job{Recipe: r, Dir: out, New: f, Progress: func(done, total int64, _ time.Duration) {
+				mu.Lock()
+				defer mu.Unlock()
+				if done < last || done > total {
+					t.Errorf("progress %d of %d after %d", done, total, last)
+				}
+				last = done
+			}}, devs)
+			skipIf(t, err)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameFiles(t, whole, out)
+			if _, err := os.Stat(filepath.Join(out, "shards")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the shards' folder is left: %v", err)
+			}
+			if res.N != 3000 {
+				t.Errorf("result of %d neurons, want 3000", res.N)
+			}
+		})
+	}
+	if seen[0] != 3 {
+		t.Errorf("device 0 made %d populations, want 3", seen[0])
 	}
 }

@@ -79,7 +79,10 @@ type Result struct {
 	DeviceMemory string
 	// Network is the network's summary (nil without one).
 	Network *NetworkInfo
-	Files   []string
+	// Shard is the shard this run simulated (nil for a whole population): N is its
+	// neurons, Shard.N the population's.
+	Shard *ShardInfo
+	Files []string
 }
 
 // jobFile is job.json.
@@ -134,6 +137,10 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg, shard, err := j.Recipe.cut(s, cfg)
+	if err != nil {
+		return nil, err
+	}
 	out, err := claim(j.Dir, j.Force)
 	if err != nil {
 		return nil, err
@@ -178,7 +185,7 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 		return nil, err
 	}
 	started = true
-	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, files: files}
+	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, files: files, shard: shard}
 	return r.run(ctx)
 }
 
@@ -293,6 +300,10 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 		return nil, fmt.Errorf("remaking the spec of %s: %w", j.Dir, err)
 	}
 	at.Total = int64(s.Steps)
+	cfg, shard, err := j.Recipe.cut(s, cfg)
+	if err != nil {
+		return nil, err
+	}
 	m, opts, err := j.prepare(ctx, s, cfg, at)
 	if err != nil {
 		return nil, err
@@ -349,7 +360,7 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 			return nil, err
 		}
 	}
-	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, files: files, parts: ck.parts, resumedFrom: ck.state.Step}
+	r := &runner{job: j, spec: s, model: m, hash: hash, pop: pop, net: net, files: files, parts: ck.parts, resumedFrom: ck.state.Step, shard: shard}
 	j.log().Info("resume", "dir", j.Dir, "step", ck.state.Step, "parts", len(ck.parts), "backend", pop.Backend())
 	return r.run(ctx)
 }

@@ -31,7 +31,7 @@ func (r *runner) finish(ctx context.Context, wall time.Duration) (*Result, error
 		return nil, err
 	}
 	res := &Result{N: m.N, Steps: r.spec.Steps, Dt: m.Dt, Wall: wall, Backend: r.pop.Backend(), ResumedFrom: r.resumedFrom,
-		DeviceMemory: deviceMemoryCheck(r.pop), Network: r.net}
+		DeviceMemory: deviceMemoryCheck(r.pop), Network: r.net, Shard: r.shard}
 	for _, c := range st.Counts {
 		res.Spikes += uint64(c)
 	}
@@ -57,14 +57,19 @@ func (r *runner) finish(ctx context.Context, wall time.Duration) (*Result, error
 	}
 	var err2 error // the first error of piece
 	piece := func(kind, name string, like any, tail ...int) npy.Pieces {
-		p, err := r.partsArray(ctx, kind, name, like, tail)
+		p, err := r.partsArray(ctx, kind, name, like, tail, 0)
 		if err != nil && err2 == nil {
 			err2 = err
 		}
 		return p
 	}
 	if m.Record.Spikes {
-		t, i := piece("spikes", "t", []float64(nil)), piece("spikes", "i", []int32(nil))
+		t := piece("spikes", "t", []float64(nil))
+		// A shard's parts number its neurons from 0; its files, globally.
+		i, err := r.partsArray(ctx, "spikes", "i", []int32(nil), nil, int32(r.first()))
+		if err != nil && err2 == nil {
+			err2 = err
+		}
 		if err2 != nil {
 			return nil, err2
 		}
@@ -84,7 +89,7 @@ func (r *runner) finish(ctx context.Context, wall time.Duration) (*Result, error
 	if k := len(m.Record.Traces); k > 0 {
 		ids := make([]int32, k)
 		for c, id := range m.Record.Traces {
-			ids[c] = int32(id)
+			ids[c] = int32(r.first() + id)
 		}
 		t, v := piece("traces", "t", []float64(nil)), piece("traces", "v", []float32(nil), k)
 		if err2 != nil {
@@ -132,7 +137,9 @@ func (r *runner) finish(ctx context.Context, wall time.Duration) (*Result, error
 // time: a first pass checks the parts' headers and sums their lengths (a missing part
 // is an error), the writer then reads each part's data once, checking it (readPart).
 // tail are the dimensions after the first (the traces' k).
-func (r *runner) partsArray(ctx context.Context, kind, name string, like any, tail []int) (npy.Pieces, error) {
+//
+// shift is added to every element of an int32 array: a shard's neuron ids become global.
+func (r *runner) partsArray(ctx context.Context, kind, name string, like any, tail []int, shift int32) (npy.Pieces, error) {
 	dir, m := r.job.Dir, r.model
 	missing := func(k int, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -157,6 +164,11 @@ func (r *runner) partsArray(ctx context.Context, kind, name string, like any, ta
 			a, err := readPart(partPath(dir, kind, k), kind, m, partStart(r.parts, k), r.parts[k-1].end)
 			if err != nil {
 				return missing(k, err)
+			}
+			if ids, ok := a[name].Data.([]int32); ok && shift != 0 {
+				for k := range ids {
+					ids[k] += shift
+				}
 			}
 			if err := emit(a[name].Data); err != nil {
 				return err
@@ -212,23 +224,32 @@ func (r *runner) joinParts(kind string) (map[string]npy.Array, error) {
 // plots draws the figures of what was recorded; a figure whose data was not recorded
 // is skipped.
 func (r *runner) plots(res *Result, joined map[string]map[string]npy.Array) error {
-	dt := r.model.Dt
-	steps := func(t []float64) []int32 {
+	files, err := drawFigures(r.job.Dir, r.model.Dt, int64(r.spec.Steps), r.model.N, joined)
+	res.Files = append(res.Files, files...)
+	return err
+}
+
+// drawFigures draws into dir the figures of the recordings joined (by kind: spikes,
+// rate, traces; each the arrays of its final file) of a run of n neurons and steps
+// steps of dt, and returns the files it wrote.
+func drawFigures(dir string, dt float64, steps int64, n int, joined map[string]map[string]npy.Array) ([]string, error) {
+	var files []string
+	toSteps := func(t []float64) []int32 {
 		s := make([]int32, len(t))
 		for k, x := range t {
 			s[k] = int32(math.Round(x / dt))
 		}
 		return s
 	}
-	run := plot.Run{Dt: dt, Steps: int64(r.spec.Steps), N: r.model.N}
+	run := plot.Run{Dt: dt, Steps: steps, N: n}
 	if s := joined["spikes"]; s != nil {
-		run.SpikeSteps, run.SpikeIDs = steps(s["t"].Data.([]float64)), s["i"].Data.([]int32)
+		run.SpikeSteps, run.SpikeIDs = toSteps(s["t"].Data.([]float64)), s["i"].Data.([]int32)
 	}
 	if s := joined["rate"]; s != nil {
 		run.Rate = s["count"].Data.([]uint32)
 	}
 	if s := joined["traces"]; s != nil {
-		run.TraceIDs, run.TraceSteps, run.Traces = s["neuron_ids"].Data.([]int32), steps(s["t"].Data.([]float64)), s["v"].Data.([]float32)
+		run.TraceIDs, run.TraceSteps, run.Traces = s["neuron_ids"].Data.([]int32), toSteps(s["t"].Data.([]float64)), s["v"].Data.([]float32)
 	}
 	figs := []struct {
 		name string
@@ -240,15 +261,15 @@ func (r *runner) plots(res *Result, joined map[string]map[string]npy.Array) erro
 		{"rate.png", joined["rate"] != nil, plot.Rate},
 	}
 	for _, f := range figs {
-		if !f.have || r.spec.Steps == 0 {
+		if !f.have || steps == 0 {
 			continue
 		}
-		if err := f.draw(filepath.Join(r.job.Dir, f.name), run); err != nil {
-			return err
+		if err := f.draw(filepath.Join(dir, f.name), run); err != nil {
+			return files, err
 		}
-		res.Files = append(res.Files, f.name)
+		files = append(files, f.name)
 	}
-	return nil
+	return files, nil
 }
 
 // runInfo is run.json.
@@ -272,8 +293,12 @@ type runInfo struct {
 	Files        []string  `json:"files"`
 	Notes        []string  `json:"notes,omitempty"` // values flushed to zero, weights that round to 0
 	// Network: the resolution, the delay ring, the synapse counts (nil without one).
-	Network *NetworkInfo   `json:"network,omitempty"`
-	Host    map[string]any `json:"host"`
+	Network *NetworkInfo `json:"network,omitempty"`
+	// Shard: the shard this run simulated, its neurons [lo, hi) of n (nil for a whole
+	// population); Merged: the shards a merge joined.
+	Shard  *ShardInfo     `json:"shard,omitempty"`
+	Merged []MergedShard  `json:"merged_from,omitempty"`
+	Host   map[string]any `json:"host"`
 }
 
 // writeRunJSON writes run.json, the record of how the run was made; it comes last so
@@ -292,7 +317,7 @@ func (r *runner) writeRunJSON(res *Result) error {
 		Lifgpu: lifgpu.Version, Go: runtime.Version(), Modules: modules(), Spec: &s, Seed: s.Seed,
 		Backend: res.Backend, DeviceMemory: res.DeviceMemory, Finished: time.Now().UTC().Round(time.Millisecond), WallS: res.Wall.Seconds(),
 		UpdatesPerS: res.UpdatesPerS, ResumedFrom: res.ResumedFrom, Neurons: res.N, Steps: res.Steps, Spikes: res.Spikes,
-		MeanRateHz: res.MeanRateHz, Files: res.Files, Notes: r.model.Notes, Network: r.net, Host: host(),
+		MeanRateHz: res.MeanRateHz, Files: res.Files, Notes: r.model.Notes, Network: r.net, Shard: r.shard, Host: host(),
 	}
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {

@@ -22,6 +22,8 @@ type Recipe struct {
 	Seed    *uint64 `json:"seed,omitempty"`
 	Backend string  `json:"backend,omitempty"`
 	Device  *int    `json:"device,omitempty"` // the GPU backend's EGL device
+	// Shard, if set, runs only that shard of the spec's neurons (see Shard).
+	Shard *Shard `json:"shard,omitempty"`
 }
 
 // FromFile makes a recipe from a spec file.

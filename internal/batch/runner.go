@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -21,6 +22,15 @@ type runner struct {
 	parts       []partRecord // parts written (the last checkpoint names all but any written since)
 	checkpoint  int64        // step of the last checkpoint on disk
 	resumedFrom int64
+	shard       *ShardInfo // nil for a whole population
+}
+
+// first is the global index of the population's neuron 0: the shard's first neuron.
+func (r *runner) first() int {
+	if r.shard == nil {
+		return 0
+	}
+	return r.shard.Lo
 }
 
 // sliceSteps is how many steps one Run call takes: small enough that progress shows
@@ -51,6 +61,9 @@ func (r *runner) runSteps(ctx context.Context) (*Result, error) {
 	r.checkpoint = step
 	log.Info("start", "neurons", r.model.N, "steps", total, "from_step", step, "dt_ms", r.model.Dt, "method", r.model.Method,
 		"backend", r.pop.Backend(), "checkpoint_every", every, "out", r.job.Dir)
+	if sh := r.shard; sh != nil {
+		log.Info("shard", "shard", sh.Shard.String(), "neurons", fmt.Sprintf("[%d, %d) of %d", sh.Lo, sh.Hi, sh.N))
+	}
 	for _, n := range r.model.Notes {
 		log.Warn("note", "what", n)
 	}

@@ -52,6 +52,7 @@ func Standalone(t *testing.T, f Factory, sc Scale) {
 	t.Run("Stationary", func(t *testing.T) { Stationary(t, f, sc) })
 	t.Run("DrawsIndependent", func(t *testing.T) { DrawsIndependent(t, f) })
 	t.Run("SubnormalPrediction", func(t *testing.T) { SubnormalPrediction(t, f) })
+	t.Run("Shards", func(t *testing.T) { Shards(t, f) })
 }
 
 // pair makes the two populations of a comparison and refuses to compare a path with

@@ -27,6 +27,9 @@ func (m *Model) Hash() [32]byte {
 		hashField(h, e.Value)
 	}
 	w(m.Seed)
+	if m.First != 0 { // a shard (whole populations keep the hash they had before shards)
+		w(m.First)
+	}
 	w(m.HasNoise)
 	if m.HasNoise {
 		hashField(h, m.NoiseMean)

@@ -32,6 +32,7 @@ type Model struct {
 	// Random inputs: Seed keys the generator. HasNoise: noise = NoiseMean + NoiseStd*z.
 	// HasPoisson: poisson = float32(k)*PoissonWeight with k drawn from PoissonTable.
 	Seed          uint64
+	First         uint32 // the global index of neuron 0 (lifgpu.Config.First): draws use First+i
 	HasNoise      bool
 	NoiseMean     Field[float32]
 	NoiseStd      Field[float32]
@@ -84,7 +85,7 @@ func ResolveNeurons(cfg lifgpu.Config) (*Model, error) {
 	n := cfg.N
 	p := cfg.Params.WithDefaults()
 	dt := p.Dt
-	m := &Model{N: n, Method: p.Method, Dt: dt, Record: cfg.Record, Seed: cfg.Seed, Notes: cfg.Notes()}
+	m := &Model{N: n, Method: p.Method, Dt: dt, Record: cfg.Record, Seed: cfg.Seed, First: uint32(cfg.First), Notes: cfg.Notes()}
 	if p.Method == lifgpu.Exact {
 		m.Alpha = map32(p.TauM, n, func(tau float64) float64 { return math.Exp(-dt / tau) })
 	} else {
