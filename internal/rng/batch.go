@@ -200,15 +200,34 @@ func (p *PoissonTable) SampleN(neuron0 int, r []uint32, k []uint32) {
 		panic(fmt.Sprintf("rng: PoissonTable.SampleN: len(r) = %d < len(k) = %d", len(r), len(k)))
 	}
 	r = r[:len(k)]
-	if p.shared || p.kmax == 0 {
-		t := p.t[:p.kmax]
-		for i, u := range r {
-			k[i] = countBelow(t, u)
-		}
+	if p.kmax == 0 {
+		clear(k)
 		return
 	}
+	if p.shared {
+		poissonImpls[0].sample(p.t[:p.kmax], p.kmax, 0, r, k)
+		return
+	}
+	poissonImpls[0].sample(p.t[neuron0*p.kmax:(neuron0+len(k))*p.kmax], p.kmax, p.kmax, r, k)
+}
+
+// poissonImpl is one implementation of PoissonTable.SampleN: k[i] is the count of r[i]
+// against the kmax thresholds t[i*stride:] (stride 0: one table for all, kmax: one per
+// neuron); kmax > 0, r as long as k, t long enough.
+type poissonImpl struct {
+	name   string
+	sample func(t []uint32, kmax, stride int, r, k []uint32)
+}
+
+// poissonImpls lists the implementations this machine can run, fastest first, as
+// drawImpls does; the portable one is always last.
+var poissonImpls = []poissonImpl{{name: "go", sample: poissonSampleGo}}
+
+// poissonSampleGo is the portable SampleN, a neuron at a time.
+func poissonSampleGo(t []uint32, kmax, stride int, r, k []uint32) {
+	r = r[:len(k)]
 	for i, u := range r {
-		b := (neuron0 + i) * p.kmax
-		k[i] = countBelow(p.t[b:b+p.kmax], u)
+		b := i * stride
+		k[i] = countBelow(t[b:b+kmax], u)
 	}
 }

@@ -331,6 +331,37 @@ func TestPoissonSampleN(t *testing.T) {
 						t.Fatalf("%s: neuron %d, r %#x: SampleN %d, Sample %d", name, neuron0+i, r[i], k[i], want)
 					}
 				}
+				if pt.kmax == 0 {
+					continue
+				}
+				// Every implementation, with draws equal to thresholds and next to them,
+				// and guards past n.
+				for i := range r {
+					if i%5 == 1 {
+						r[i] = pt.t[pt.Base(neuron0+i)+i%pt.kmax] + uint32(i%3) - 1
+					}
+				}
+				for _, impl := range poissonImpls {
+					k := make([]uint32, n+16)
+					for i := range k {
+						k[i] = 0xa5a5a5a5
+					}
+					stride, t0 := pt.kmax, neuron0*pt.kmax
+					if pt.shared {
+						stride, t0 = 0, 0
+					}
+					impl.sample(pt.t[t0:], pt.kmax, stride, r, k[:n])
+					for i := range n {
+						if want := pt.Sample(neuron0+i, r[i]); k[i] != want {
+							t.Fatalf("%s: %s: neuron %d, r %#x: %d, Sample %d", impl.name, name, neuron0+i, r[i], k[i], want)
+						}
+					}
+					for i := n; i < len(k); i++ {
+						if k[i] != 0xa5a5a5a5 {
+							t.Fatalf("%s: %s: wrote k[%d] past n = %d", impl.name, name, i, n)
+						}
+					}
+				}
 			}
 		}
 	}
