@@ -6,7 +6,7 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/lifgpu/lifgpu/internal/f32"
+	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -112,11 +112,8 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 						}
 						in := o.base
 						if random {
-							p.randomInput(b, hi, s, o)
+							p.randomInput(b, hi, s, o, !coupled)
 							in = o.e
-							if !coupled {
-								p.drive(o.e[:hi-b], b)
-							}
 						}
 						if coupled {
 							p.synDrive(o.e, in, b, b+nb, s) // padding included: whole vectors
@@ -261,43 +258,34 @@ func (p *Population) traceBlocks() map[int][]traced {
 }
 
 // randomInput sets o.e to the input of neurons [lo, hi) at step s,
-// ((base + noise) + poisson), as Model.Random defines it, with the draws made a block at
-// a time (rng.DrawN is bit-identical to rng.Draw).
-func (p *Population) randomInput(lo, hi int, s int64, o *workerOut) {
+// ((base + noise) + poisson), as Model.Random defines it, and with drive set to the drive
+// the kernels take (R*I, or uRest + R*I for the exact method). The draws are made a block
+// at a time (rng.DrawN is bit-identical to rng.Draw), the values from them and the sums
+// by driveRandom.
+func (p *Population) randomInput(lo, hi int, s int64, o *workerOut, drive bool) {
 	m, n := p.m, hi-lo
 	if len(o.w0) < blockSize {
 		o.w0, o.w1 = make([]uint32, blockSize), make([]uint32, blockSize)
 		o.z, o.k = make([]float32, blockSize), make([]uint32, blockSize)
 	}
-	e, base := o.e[:n], o.base[:n]
-	copy(e, base)
+	a := randomArgs{dst: &o.e[0], base: &o.base[0], n: n}
 	if m.HasNoise {
 		w0, w1, z := o.w0[:n], o.w1[:n], o.z[:n]
 		rng.DrawN(m.Seed, rng.StreamNoise, uint32(lo), uint64(s), w0, w1)
 		m.Normal.SampleN(w0, w1, z)
-		if m.NoiseMean.IsScalar() && m.NoiseStd.IsScalar() {
-			mean, std := m.NoiseMean.Scalar, m.NoiseStd.Scalar
-			for j := range e {
-				e[j] = f32.Add(e[j], rng.Noise(mean, std, z[j]))
-			}
-		} else {
-			for j := range e {
-				e[j] = f32.Add(e[j], rng.Noise(m.NoiseMean.At(lo+j), m.NoiseStd.At(lo+j), z[j]))
-			}
-		}
+		a.z, a.mean, a.std = &z[0], p.noiseMean.at(lo), p.noiseStd.at(lo)
 	}
 	if m.HasPoisson {
 		w0, k := o.w0[:n], o.k[:n]
 		rng.DrawN(m.Seed, rng.StreamPoisson, uint32(lo), uint64(s), w0, nil)
 		m.PoissonTable.SampleN(lo, w0, k)
-		if w := m.PoissonWeight; w.IsScalar() {
-			for j := range e {
-				e[j] = f32.Add(e[j], rng.PoissonCurrent(w.Scalar, k[j]))
-			}
-		} else {
-			for j := range e {
-				e[j] = f32.Add(e[j], rng.PoissonCurrent(w.Values[lo+j], k[j]))
-			}
+		a.k, a.w = &k[0], p.poissonW.at(lo)
+	}
+	if drive {
+		a.r = p.r.at(lo)
+		if m.Method == lifgpu.Exact {
+			a.uRest = p.uRest.at(lo)
 		}
 	}
+	driveRandom(&a)
 }

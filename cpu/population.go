@@ -53,6 +53,8 @@ type Population struct {
 	// Parameters as the kernels read them (see param).
 	alpha, uRest, uReset, uTh, r param[float32]
 	bias                         param[float32]
+	noiseMean, noiseStd          param[float32] // set with noise
+	poissonW                     param[float32] // set with Poisson input
 	refSteps                     param[int32]
 	xbuf                         []float32 // Forward's per-neuron x in float32
 	outs                         []workerOut
@@ -118,6 +120,12 @@ func newPopulation(m *model.Model, opts Options) (*Population, error) {
 	p.alpha, p.uRest, p.uReset = newParam(m.Alpha, n), newParam(m.URest, n), newParam(m.UReset, n)
 	p.uTh, p.r, p.bias = newParam(m.UTh, n), newParam(m.R, n), newParam(m.Bias, n)
 	p.refSteps = newParam(m.RefSteps, n)
+	if m.HasNoise {
+		p.noiseMean, p.noiseStd = newParam(m.NoiseMean, n), newParam(m.NoiseStd, n)
+	}
+	if m.HasPoisson {
+		p.poissonW = newParam(m.PoissonWeight, n)
+	}
 	if m.Net != nil {
 		p.iEx, p.iIn = make([]float32, np), make([]float32, np)
 		p.stride = np
@@ -306,22 +314,6 @@ func (p *Population) fillDrive(dst []float32, lo, hi int, sched, x param[float32
 		driveExact(I, b, s, xs, p.r.slice(lo, hi)[:len(I)], p.uRest.slice(lo, hi)[:len(I)])
 	default:
 		driveEuler(I, b, s, xs, p.r.slice(lo, hi)[:len(I)])
-	}
-}
-
-// drive turns inputs I of neurons lo.. into what the kernels take: R*I for Euler,
-// uRest + R*I for the exact method.
-func (p *Population) drive(I []float32, lo int) {
-	hi := lo + len(I)
-	r := p.r.slice(lo, hi)[:len(I)]
-	for i := range I {
-		I[i] = f32.Mul(r[i], I[i])
-	}
-	if p.m.Method == lifgpu.Exact {
-		uRest := p.uRest.slice(lo, hi)[:len(I)]
-		for i := range I {
-			I[i] = f32.Add(uRest[i], I[i])
-		}
 	}
 }
 
