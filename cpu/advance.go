@@ -20,15 +20,27 @@ type workerOut struct {
 	// The block's drive e, and its input before the random terms (base).
 	e, base []float32
 
-	// Random input of one block at one step: draw words, Gaussian z, Poisson counts.
-	w0, w1 []uint32
-	z      []float32
-	k      []uint32
+	// Random input of one block: the four words of its last Philox block of each
+	// stream (one block serves rng.NoiseSteps steps of noise, rng.PoissonSteps steps of
+	// Poisson input) and which (block, counter) they are, and one step's Gaussian z
+	// and Poisson counts.
+	nw, pw     [4][]uint32
+	nKey, pKey drawKey
+	z          []float32
+	k          []uint32
 
 	rows rowBuf // a network's procedural rows of the chunk's spikes
 }
 
 type event struct{ j, i int32 }
+
+// drawKey names the Philox blocks of a block of neurons: its first neuron and the
+// counter step; ok is false until the words hold any.
+type drawKey struct {
+	lo  int
+	ctr uint64
+	ok  bool
+}
 
 type traced struct {
 	id  int
@@ -260,25 +272,40 @@ func (p *Population) traceBlocks() map[int][]traced {
 // randomInput sets o.e to the input of neurons [lo, hi) at step s,
 // ((base + noise) + poisson), as Model.Random defines it, and with drive set to the drive
 // the kernels take (R*I, or uRest + R*I for the exact method). The draws are made a block
-// at a time (rng.DrawN is bit-identical to rng.Draw), the values from them and the sums
-// by driveRandom.
+// of neurons at a time (rng.DrawWords is bit-identical to rng.Draw), each Philox block
+// kept for the steps it serves (rng.NoiseWords, rng.PoissonWord): the blocks are
+// a pure function of (neuron, counter), so what is kept never depends on where a chunk
+// or a call began. The values from the words and the sums are made by driveRandom.
 func (p *Population) randomInput(lo, hi int, s int64, o *workerOut, drive bool) {
 	m, n := p.m, hi-lo
-	if len(o.w0) < blockSize {
-		o.w0, o.w1 = make([]uint32, blockSize), make([]uint32, blockSize)
+	if len(o.z) < blockSize {
+		for j := range 4 {
+			o.nw[j], o.pw[j] = make([]uint32, blockSize), make([]uint32, blockSize)
+		}
 		o.z, o.k = make([]float32, blockSize), make([]uint32, blockSize)
 	}
 	a := randomArgs{dst: &o.e[0], base: &o.base[0], n: n}
 	if m.HasNoise {
-		w0, w1, z := o.w0[:n], o.w1[:n], o.z[:n]
-		rng.DrawN(m.Seed, rng.StreamNoise, uint32(lo), uint64(s), w0, w1)
-		m.Normal.SampleN(w0, w1, z)
+		key := drawKey{lo, uint64(s) / rng.NoiseSteps, true}
+		w := &o.nw
+		if o.nKey != key {
+			rng.DrawWords(m.Seed, rng.StreamNoise, uint32(lo), key.ctr, w[0][:n], w[1][:n], w[2][:n], w[3][:n])
+			o.nKey = key
+		}
+		j := 2 * (uint64(s) % rng.NoiseSteps)
+		z := o.z[:n]
+		m.Normal.SampleN(w[j][:n], w[j+1][:n], z)
 		a.z, a.mean, a.std = &z[0], p.noiseMean.at(lo), p.noiseStd.at(lo)
 	}
 	if m.HasPoisson {
-		w0, k := o.w0[:n], o.k[:n]
-		rng.DrawN(m.Seed, rng.StreamPoisson, uint32(lo), uint64(s), w0, nil)
-		m.PoissonTable.SampleN(lo, w0, k)
+		key := drawKey{lo, uint64(s) / rng.PoissonSteps, true}
+		w := &o.pw
+		if o.pKey != key {
+			rng.DrawWords(m.Seed, rng.StreamPoisson, uint32(lo), key.ctr, w[0][:n], w[1][:n], w[2][:n], w[3][:n])
+			o.pKey = key
+		}
+		k := o.k[:n]
+		m.PoissonTable.SampleN(lo, w[uint64(s)%rng.PoissonSteps][:n], k)
 		a.k, a.w = &k[0], p.poissonW.at(lo)
 	}
 	if drive {

@@ -67,13 +67,12 @@ func (m *Model) Current(i int, sched *Field[float32], x float32) float32 {
 func (m *Model) Random(i int, step int64, base float32) float32 {
 	I := base
 	if m.HasNoise {
-		w := rng.Draw(m.Seed, rng.StreamNoise, uint32(i), uint64(step))
-		z := m.Normal.Sample(w[0], w[1])
+		r, r2 := rng.NoiseWords(m.Seed, uint32(i), uint64(step))
+		z := m.Normal.Sample(r, r2)
 		I = f32.Add(I, rng.Noise(m.NoiseMean.At(i), m.NoiseStd.At(i), z))
 	}
 	if m.HasPoisson {
-		w := rng.Draw(m.Seed, rng.StreamPoisson, uint32(i), uint64(step))
-		k := m.PoissonTable.Sample(i, w[0])
+		k := m.PoissonTable.Sample(i, rng.PoissonWord(m.Seed, uint32(i), uint64(step)))
 		I = f32.Add(I, rng.PoissonCurrent(m.PoissonWeight.At(i), k))
 	}
 	return I

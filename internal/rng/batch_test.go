@@ -35,42 +35,54 @@ func drawNLengths() []int {
 	return append(ls, 1000)
 }
 
-// checkDrawN compares one implementation's DrawN with Draw on every case and length,
-// with w1 and without, and returns the first mismatch.
+// drawNMasks are the sets of words stored in the checkDrawN calls (bit j: word j;
+// word 0 always): all, word 0 alone, the pairs that the noise takes, the single words
+// that the Poisson input takes.
+var drawNMasks = []int{0b1111, 0b0001, 0b0011, 0b1101, 0b1001, 0b0101}
+
+// checkDrawN compares one implementation's DrawWords with Draw on every case and
+// length, with each set of words stored, and returns the first mismatch.
 func checkDrawN(d drawImpl) error {
 	const pad = 3 // words past the end must stay untouched
 	for _, c := range drawNCases() {
 		seed, stream, neuron0, step := c[0], uint32(c[1]), uint32(c[2]), c[3]
 		for _, n := range drawNLengths() {
-			want0 := make([]uint32, n)
-			want1 := make([]uint32, n)
+			var want [4][]uint32
+			for j := range want {
+				want[j] = make([]uint32, n)
+			}
 			for i := range n {
 				w := Draw(seed, stream, neuron0+uint32(i), step)
-				want0[i], want1[i] = w[0], w[1]
+				for j := range want {
+					want[j][i] = w[j]
+				}
 			}
-			for _, withW1 := range []bool{true, false} {
-				w0 := make([]uint32, n+pad)
-				w1 := make([]uint32, n+pad)
-				for i := range w0 {
-					w0[i], w1[i] = 0xdeadbeef, 0xdeadbeef
-				}
-				var arg1 []uint32
-				if withW1 {
-					arg1 = w1[:n]
-				}
-				drawNWith(d, seed, stream, neuron0, step, w0[:n], arg1)
-				for i := range n {
-					if w0[i] != want0[i] || withW1 && w1[i] != want1[i] {
-						return fmt.Errorf("seed %#x stream %d neuron0 %d step %#x n %d w1 %v: word %d = (%08x, %08x), Draw gives (%08x, %08x)",
-							seed, stream, neuron0, step, n, withW1, i, w0[i], w1[i], want0[i], want1[i])
+			for _, mask := range drawNMasks {
+				var bufs, args [4][]uint32
+				for j := range bufs {
+					bufs[j] = make([]uint32, n+pad)
+					for i := range bufs[j] {
+						bufs[j][i] = 0xdeadbeef
 					}
-					if !withW1 && w1[i] != 0xdeadbeef {
-						return fmt.Errorf("n %d: w1 nil, yet w1 was written", n)
+					if mask>>j&1 == 1 {
+						args[j] = bufs[j][:n]
 					}
 				}
-				for i := n; i < n+pad; i++ {
-					if w0[i] != 0xdeadbeef || w1[i] != 0xdeadbeef {
-						return fmt.Errorf("n %d: wrote past the end at %d", n, i)
+				drawWith(d, seed, stream, neuron0, step, args)
+				for j := range bufs {
+					for i := range n {
+						if mask>>j&1 == 1 && bufs[j][i] != want[j][i] {
+							return fmt.Errorf("seed %#x stream %d neuron0 %d step %#x n %d words %04b: word %d of neuron %d = %08x, Draw gives %08x",
+								seed, stream, neuron0, step, n, mask, j, i, bufs[j][i], want[j][i])
+						}
+						if mask>>j&1 == 0 && bufs[j][i] != 0xdeadbeef {
+							return fmt.Errorf("n %d words %04b: word %d not asked for, yet written", n, mask, j)
+						}
+					}
+					for i := n; i < n+pad; i++ {
+						if bufs[j][i] != 0xdeadbeef {
+							return fmt.Errorf("n %d: wrote word %d past the end at %d", n, j, i)
+						}
 					}
 				}
 			}
@@ -143,7 +155,7 @@ func TestDrawNCanFail(t *testing.T) {
 	for _, d := range drawImpls {
 		for field := range 19 {
 			bad := d
-			bad.kernel = func(p *philoxParams, neuron0 uint32, w0, w1 []uint32) {
+			bad.kernel = func(p *philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
 				q := *p
 				switch {
 				case field == 0:
@@ -155,18 +167,17 @@ func TestDrawNCanFail(t *testing.T) {
 				default:
 					q.keys[field-3] += philoxW0 // a round key one step off
 				}
-				d.kernel(&q, neuron0, w0, w1)
+				d.kernel(&q, neuron0, w0, w1, w2, w3)
 			}
-			// k0 of round 9 and k1 of round 10 reach only words 2 and 3, which DrawN
-			// does not return: those two must go unnoticed, every other must not.
-			silent := field == 3+12 || field == 3+15
-			if err := checkDrawN(bad); (err == nil) != silent {
+			// Every word is checked: no wrong params word may go unnoticed (k0 of
+			// round 9 and k1 of round 10 reach words 2 and 3 alone).
+			if err := checkDrawN(bad); err == nil {
 				t.Errorf("%s: params word %d wrong: checkDrawN = %v", d.name, field, err)
 			}
 		}
 		// The high halves of the params are not read: garbage there changes nothing.
 		junk := d
-		junk.kernel = func(p *philoxParams, neuron0 uint32, w0, w1 []uint32) {
+		junk.kernel = func(p *philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
 			q := *p
 			q.x1 |= 0xabcd << 32
 			q.x2 |= 0x1234 << 40
@@ -174,7 +185,7 @@ func TestDrawNCanFail(t *testing.T) {
 			for i := range q.keys {
 				q.keys[i] |= uint64(i+1) << 33
 			}
-			d.kernel(&q, neuron0, w0, w1)
+			d.kernel(&q, neuron0, w0, w1, w2, w3)
 		}
 		if err := checkDrawN(junk); err != nil {
 			t.Errorf("%s: high halves of the params were read: %v", d.name, err)
