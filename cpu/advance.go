@@ -30,6 +30,11 @@ type workerOut struct {
 	k          []uint32
 
 	rows rowBuf // a network's procedural rows of the chunk's spikes
+
+	// The kernels' arguments, kept here: passed by pointer through a func value, a
+	// local would escape to the heap at every block and step.
+	blk  block
+	args randomArgs
 }
 
 type event struct{ j, i int32 }
@@ -106,10 +111,11 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 				default:
 					p.fillDrive(o.e, b, hi, sched, x)
 				}
-				blk := p.blockAt(b, nb, m16, k, o.e)
+				o.blk = p.blockAt(b, nb, m16, k, o.e) // in o: &blk through a func value would be a heap allocation a block
+				blk := &o.blk
 				tr := traceBlocks[b]
 				if tr == nil && !random && !coupled {
-					p.step1(&blk)
+					p.step1(blk)
 				} else {
 					// Step by step: traced neurons record u before each
 					// recorded step; random inputs change the drive each step,
@@ -132,7 +138,7 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 						}
 						blk.steps = 1
 						blk.masks = &m16[j*nb/lanes]
-						p.step1(&blk)
+						p.step1(blk)
 					}
 				}
 				p.scan(b, nb, k, o)
@@ -284,7 +290,8 @@ func (p *Population) randomInput(lo, hi int, s int64, o *workerOut, drive bool) 
 		}
 		o.z, o.k = make([]float32, blockSize), make([]uint32, blockSize)
 	}
-	a := randomArgs{dst: &o.e[0], base: &o.base[0], n: n}
+	o.args = randomArgs{dst: &o.e[0], base: &o.base[0], n: n}
+	a := &o.args
 	if m.HasNoise {
 		key := drawKey{lo, uint64(s) / rng.NoiseSteps, true}
 		w := &o.nw
@@ -314,5 +321,5 @@ func (p *Population) randomInput(lo, hi int, s int64, o *workerOut, drive bool) 
 			a.uRest = p.uRest.at(lo)
 		}
 	}
-	driveRandom(&a)
+	driveRandom(a)
 }

@@ -31,7 +31,7 @@ func DrawWords(seed uint64, stream, neuron0 uint32, ctr uint64, w0, w1, w2, w3 [
 type drawImpl struct {
 	name   string
 	block  int
-	kernel func(p *philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
+	kernel func(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
 }
 
 // drawImpls lists the implementations this machine can run, fastest first;
@@ -69,7 +69,7 @@ func drawWith(d drawImpl, seed uint64, stream, neuron0 uint32, ctr uint64, w [4]
 				head[j] = w[j][:m]
 			}
 		}
-		d.kernel(&p, neuron0, head[0], head[1], head[2], head[3])
+		d.kernel(p, neuron0, head[0], head[1], head[2], head[3])
 	}
 	if m == n {
 		return
@@ -81,7 +81,7 @@ func drawWith(d drawImpl, seed uint64, stream, neuron0 uint32, ctr uint64, w [4]
 			tail[j] = buf[j][:d.block]
 		}
 	}
-	d.kernel(&p, neuron0+uint32(m), tail[0], tail[1], tail[2], tail[3])
+	d.kernel(p, neuron0+uint32(m), tail[0], tail[1], tail[2], tail[3])
 	for j := range w {
 		if w[j] != nil {
 			copy(w[j][m:], buf[j][:n-m])
@@ -139,7 +139,7 @@ func newPhiloxParams(seed uint64, stream uint32, step uint64) philoxParams {
 
 // drawGo is the portable kernel (block 1): the scalar Philox with the folded first
 // rounds, a neuron at a time.
-func drawGo(p *philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
+func drawGo(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
 	x1, x2, x3 := uint32(p.x1), uint32(p.x2), uint32(p.x3)
 	var k [16]uint32
 	for i, v := range p.keys {

@@ -155,8 +155,8 @@ func TestDrawNCanFail(t *testing.T) {
 	for _, d := range drawImpls {
 		for field := range 19 {
 			bad := d
-			bad.kernel = func(p *philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
-				q := *p
+			bad.kernel = func(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
+				q := p
 				switch {
 				case field == 0:
 					q.x1 ^= 1
@@ -167,7 +167,7 @@ func TestDrawNCanFail(t *testing.T) {
 				default:
 					q.keys[field-3] += philoxW0 // a round key one step off
 				}
-				d.kernel(&q, neuron0, w0, w1, w2, w3)
+				d.kernel(q, neuron0, w0, w1, w2, w3)
 			}
 			// Every word is checked: no wrong params word may go unnoticed (k0 of
 			// round 9 and k1 of round 10 reach words 2 and 3 alone).
@@ -177,15 +177,15 @@ func TestDrawNCanFail(t *testing.T) {
 		}
 		// The high halves of the params are not read: garbage there changes nothing.
 		junk := d
-		junk.kernel = func(p *philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
-			q := *p
+		junk.kernel = func(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
+			q := p
 			q.x1 |= 0xabcd << 32
 			q.x2 |= 0x1234 << 40
 			q.x3 |= 1 << 63
 			for i := range q.keys {
 				q.keys[i] |= uint64(i+1) << 33
 			}
-			d.kernel(&q, neuron0, w0, w1, w2, w3)
+			d.kernel(q, neuron0, w0, w1, w2, w3)
 		}
 		if err := checkDrawN(junk); err != nil {
 			t.Errorf("%s: high halves of the params were read: %v", d.name, err)

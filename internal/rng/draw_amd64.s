@@ -79,16 +79,16 @@ GLOBL iota64<>(SB), RODATA|NOPTR, $64
 	VPSRLQ          $32, a, t; \
 	VPTERNLOGQ.BCST $0x96, k+8(AX), t, d
 
-// func drawAVX512(p *philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
+// func drawAVX512(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
 // w1, w2, w3 are nil or as long as w0; len(w0) is a multiple of 8.
-TEXT ·drawAVX512(SB), NOSPLIT, $0-112
-	MOVQ         p+0(FP), AX
-	MOVL         neuron0+8(FP), DX
-	MOVQ         w0_base+16(FP), DI
-	MOVQ         w0_len+24(FP), CX
-	MOVQ         w1_base+40(FP), SI
-	MOVQ         w2_base+64(FP), R9
-	MOVQ         w3_base+88(FP), R10
+TEXT ·drawAVX512(SB), NOSPLIT, $0-256
+	LEAQ         p+0(FP), AX // the params, passed by value: AX points at them as before
+	MOVL         neuron0+152(FP), DX
+	MOVQ         w0_base+160(FP), DI
+	MOVQ         w0_len+168(FP), CX
+	MOVQ         w1_base+184(FP), SI
+	MOVQ         w2_base+208(FP), R9
+	MOVQ         w3_base+232(FP), R10
 	MOVL         $0xD2511F53, R8
 	VPBROADCASTQ R8, Z31
 	MOVL         $0xCD9E8D57, R8
@@ -373,16 +373,16 @@ GLOBL twelve<>(SB), RODATA|NOPTR, $32
 	VSHUFPS $0x88, x, x, x; \
 	VPERMQ  $0x08, x, x
 
-// func drawAVX2(p *philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
+// func drawAVX2(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
 // w1, w2, w3 are nil or as long as w0; len(w0) is a multiple of 4.
-TEXT ·drawAVX2(SB), NOSPLIT, $0-112
-	MOVQ         p+0(FP), AX
-	MOVL         neuron0+8(FP), DX
-	MOVQ         w0_base+16(FP), DI
-	MOVQ         w0_len+24(FP), CX
-	MOVQ         w1_base+40(FP), SI
-	MOVQ         w2_base+64(FP), R9
-	MOVQ         w3_base+88(FP), R10
+TEXT ·drawAVX2(SB), NOSPLIT, $0-256
+	LEAQ         p+0(FP), AX // the params, passed by value: AX points at them as before
+	MOVL         neuron0+152(FP), DX
+	MOVQ         w0_base+160(FP), DI
+	MOVQ         w0_len+168(FP), CX
+	MOVQ         w1_base+184(FP), SI
+	MOVQ         w2_base+208(FP), R9
+	MOVQ         w3_base+232(FP), R10
 	MOVQ         DX, X15
 	VPBROADCASTQ X15, Y15
 	VPADDQ       iota64<>(SB), Y15, Y15
