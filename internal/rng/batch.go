@@ -179,14 +179,14 @@ func (t *NormalTable) SampleN(r, r2 []uint32, z []float32) {
 	if len(r) < n || len(r2) < n {
 		panic(fmt.Sprintf("rng: NormalTable.SampleN: len(r) = %d, len(r2) = %d < len(z) = %d", len(r), len(r2), n))
 	}
-	normalImpls[0].sample(t.v, r, r2, z)
+	normalImpls[0].sample(t, r, r2, z)
 }
 
-// normalImpl is one implementation of NormalTable.SampleN on the table v; r and r2 are
+// normalImpl is one implementation of NormalTable.SampleN on the table t; r and r2 are
 // as long as z.
 type normalImpl struct {
 	name   string
-	sample func(v []float32, r, r2 []uint32, z []float32)
+	sample func(t *NormalTable, r, r2 []uint32, z []float32)
 }
 
 // normalImpls lists the SampleN implementations this machine can run, fastest first,
@@ -195,7 +195,8 @@ var normalImpls = []normalImpl{{name: "go", sample: normalSampleGo}}
 
 // normalSampleGo is the portable SampleN: the main cells inline, the tails (one draw in
 // 32) through Sample.
-func normalSampleGo(v []float32, r, r2 []uint32, z []float32) {
+func normalSampleGo(t *NormalTable, r, r2 []uint32, z []float32) {
+	v := t.v
 	r, r2 = r[:len(z)], r2[:len(z)]
 	for i, u := range r {
 		top := u >> (32 - NormalTailBits)

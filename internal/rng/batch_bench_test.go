@@ -68,7 +68,7 @@ func BenchmarkNoiseN(b *testing.B) {
 				step := uint64(0)
 				for b.Loop() {
 					drawNWith(d, 1, StreamNoise, 0, step, w0, w1)
-					s.sample(nt.v, w0, w1, z)
+					s.sample(nt, w0, w1, z)
 					step++
 				}
 				reportPerNeuron(b)
@@ -102,7 +102,7 @@ func BenchmarkSampleN(b *testing.B) {
 		b.Run(impl.name, func(b *testing.B) {
 			s := 0
 			for b.Loop() {
-				impl.sample(nt.v, w0[s*benchBatch:(s+1)*benchBatch], w1[s*benchBatch:(s+1)*benchBatch], z)
+				impl.sample(nt, w0[s*benchBatch:(s+1)*benchBatch], w1[s*benchBatch:(s+1)*benchBatch], z)
 				s = (s + 1) % steps
 			}
 			reportPerNeuron(b)

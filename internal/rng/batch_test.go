@@ -236,7 +236,7 @@ func TestNormalSampleN(t *testing.T) {
 				for i := range z {
 					z[i] = 12345
 				}
-				impl.sample(nt.v, r, r2, z[:n])
+				impl.sample(nt, r, r2, z[:n])
 				for i := range n {
 					if want := nt.Sample(r[i], r2[i]); math.Float32bits(z[i]) != math.Float32bits(want) {
 						t.Fatalf("n %d: Sample(%#08x, %#08x) = %v, SampleN gives %v", n, r[i], r2[i], want, z[i])
@@ -285,14 +285,14 @@ func TestNormalSampleNTails(t *testing.T) {
 	}
 	for _, impl := range normalImpls {
 		z := make([]float32, len(r))
-		impl.sample(nt.v, r, r2, z)
+		impl.sample(nt, r, r2, z)
 		for i := range z {
 			if want := nt.Sample(r[i], r2[i]); math.Float32bits(z[i]) != math.Float32bits(want) {
 				t.Errorf("%s: Sample(%#08x, %#08x) = %v, SampleN gives %v", impl.name, r[i], r2[i], want, z[i])
 			}
 		}
 		other := newNormalTable(1.001)
-		impl.sample(other.v, r, r2, z)
+		impl.sample(other, r, r2, z)
 		same := 0
 		for i := range z {
 			if z[i] == nt.Sample(r[i], r2[i]) {
