@@ -1,6 +1,7 @@
 package rng
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -129,4 +130,31 @@ func BenchmarkPoissonN(b *testing.B) {
 
 func reportPerNeuron(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchBatch, "ns/neuron")
+}
+
+// BenchmarkPoissonCount: the counts alone (PoissonTable.SampleN's kernels) of 512 real
+// draws, at bench's mean (800 Hz x 0.1 ms = 0.08 a step) and a larger one.
+func BenchmarkPoissonCount(b *testing.B) {
+	const steps = 16
+	w0 := make([]uint32, benchBatch*steps)
+	for s := range steps {
+		DrawN(1, StreamPoisson, 0, uint64(s), w0[s*benchBatch:(s+1)*benchBatch], nil)
+	}
+	k := make([]uint32, benchBatch)
+	for _, lambda := range []float64{0.08, 2} {
+		pt, err := NewPoissonTable(lambda)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, impl := range poissonImpls {
+			b.Run(fmt.Sprintf("lambda=%g/%s", lambda, impl.name), func(b *testing.B) {
+				s := 0
+				for b.Loop() {
+					impl.sample(pt.t, pt.kmax, 0, w0[s*benchBatch:(s+1)*benchBatch], k)
+					s = (s + 1) % steps
+				}
+				reportPerNeuron(b)
+			})
+		}
+	}
 }

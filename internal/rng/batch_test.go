@@ -325,7 +325,16 @@ func TestPoissonSampleN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, pt := range map[string]*PoissonTable{"per-neuron": perNeuron, "shared": shared, "zero": zero} {
+	tables := map[string]*PoissonTable{"per-neuron": perNeuron, "shared": shared, "zero": zero}
+	// Shared tables of lengths 1 to 15.
+	for _, l := range []float64{1e-9, 1e-5, 1e-3, 0.01, 0.03, 0.08, 0.2, 0.4, 0.6, 0.9, 1.2, 1.6} {
+		pt, err := NewPoissonTable(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables[fmt.Sprintf("shared-%d", pt.Len())] = pt
+	}
+	for name, pt := range tables {
 		for _, neuron0 := range []int{0, 1, 150, 299} {
 			for n := 0; n <= 300-neuron0; n += 1 + n/3 {
 				r := make([]uint32, n)
