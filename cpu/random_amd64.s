@@ -10,8 +10,9 @@
 // both operands are NaNs, as in drive_amd64.s).
 //
 // The terms present do not change within a call, so the branches on them are
-// predicted; one loop body serves whole vectors and the tail (AVX-512: lanes masked by
-// K1, masked-off lanes neither read nor written; AVX2: one element at a time).
+// predicted. AVX-512: two vectors a loop while 32 lanes remain, then one vector a loop,
+// lanes masked by K1 (masked-off lanes neither read nor written); AVX2: vectors of 8,
+// then one element at a time.
 //
 // Registers: DI dst, SI base, DX z, R8 mean, R9 std, R10 k, R11 w, R12 r, R13 uRest,
 // BX n, AX the element index, CX and R14 scratch.
@@ -50,6 +51,57 @@
 // func randomAVX512(a *randomArgs)
 TEXT ·randomAVX512(SB), NOSPLIT, $8-8
 	LOADARGS
+
+pair:
+	// Two vectors at a time while 32 lanes remain (the branches and the loop's count
+	// are shared by both), then the masked loop below.
+	LEAQ    32(AX), CX
+	CMPQ    CX, BX
+	JA      loop
+	VMOVUPS (SI)(AX*4), Z0 // t = base
+	VMOVUPS 64(SI)(AX*4), Z4
+	TESTQ   DX, DX
+	JZ      poisson2
+	VMOVUPS (R9)(AX*4), Z1
+	VMOVUPS 64(R9)(AX*4), Z5
+	VMULPS  (DX)(AX*4), Z1, Z1     // p = std*z
+	VMULPS  64(DX)(AX*4), Z5, Z5
+	VMOVUPS (R8)(AX*4), Z2
+	VMOVUPS 64(R8)(AX*4), Z6
+	VADDPS  Z1, Z2, Z1             // mean + p
+	VADDPS  Z5, Z6, Z5
+	VADDPS  Z1, Z0, Z0             // t + noise
+	VADDPS  Z5, Z4, Z4
+
+poisson2:
+	TESTQ     R10, R10
+	JZ        drive2
+	VCVTDQ2PS (R10)(AX*4), Z1      // float32(k), exact (k <= 256)
+	VCVTDQ2PS 64(R10)(AX*4), Z5
+	VMULPS    (R11)(AX*4), Z1, Z1  // float32(k)*w
+	VMULPS    64(R11)(AX*4), Z5, Z5
+	VADDPS    Z1, Z0, Z0           // t + poisson
+	VADDPS    Z5, Z4, Z4
+
+drive2:
+	TESTQ   R12, R12
+	JZ      store2
+	VMOVUPS (R12)(AX*4), Z1
+	VMOVUPS 64(R12)(AX*4), Z5
+	VMULPS  Z0, Z1, Z0             // r*t
+	VMULPS  Z4, Z5, Z4
+	TESTQ   R13, R13
+	JZ      store2
+	VMOVUPS (R13)(AX*4), Z1
+	VMOVUPS 64(R13)(AX*4), Z5
+	VADDPS  Z0, Z1, Z0             // uRest + t
+	VADDPS  Z4, Z5, Z4
+
+store2:
+	VMOVUPS Z0, (DI)(AX*4)
+	VMOVUPS Z4, 64(DI)(AX*4)
+	MOVQ    CX, AX
+	JMP     pair
 
 loop:
 	MOVQ   BX, CX
