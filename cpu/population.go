@@ -258,8 +258,7 @@ func (p *Population) restoreRing(ring, s []int32) {
 // A per-neuron x is checked and converted to float32 in one pass, split between the
 // workers, before any state changes; a value that is not finite in float32 is refused
 // with lifgpu.Values.Check's error, as the other backends refuse it. (Checking first and
-// converting a block at a time as the blocks run measured slower: 1.9 against 1.1 ns a
-// neuron at 10^6 on one core.)
+// converting a block at a time as the blocks run measured slower.)
 func (p *Population) Forward(x lifgpu.Values) error {
 	if p.ref0 {
 		if err := p.h.CheckForward(x); err != nil {
@@ -296,14 +295,22 @@ func (p *Population) Forward(x lifgpu.Values) error {
 	return nil
 }
 
-// convertX sets xbuf to Forward's per-neuron x in float32 (model.X32N), one range of
-// whole blocks per worker, and reports whether every value was finite in float32.
+// convertX sets xbuf to Forward's per-neuron x in float32 (flushCopy for float32 values,
+// model.X32N for others), one range of whole blocks per worker, and reports whether
+// every value was finite in float32.
 func (p *Population) convertX(x lifgpu.Values) bool {
 	ranges := p.ranges()
 	var bad atomic.Bool
 	p.team.run(len(ranges), func(w int) {
 		lo, hi := ranges[w][0], min(ranges[w][1], p.n)
-		if lo < hi && model.X32N(p.xbuf[lo:hi], x, lo) >= 0 {
+		if lo >= hi {
+			return
+		}
+		if xs := x.Float32Values(); xs != nil {
+			if !flushCopy(p.xbuf[lo:hi], xs[lo:hi]) {
+				bad.Store(true)
+			}
+		} else if model.X32N(p.xbuf[lo:hi], x, lo) >= 0 {
 			bad.Store(true)
 		}
 	})
