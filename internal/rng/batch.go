@@ -1,11 +1,11 @@
 package rng
 
-// Batched draws: DrawN, NormalTable.SampleN and PoissonTable.SampleN give, for a run of
-// consecutive neurons, exactly the words and values of Draw, NormalTable.Sample and
-// PoissonTable.Sample, one neuron after another. The CPU backend uses them to draw a
-// whole block of neurons per step; DrawN runs on the vector units where it can
-// (draw_amd64.s), so that the noise costs about a nanosecond per neuron-step instead of
-// tens.
+// Batched draws: DrawWords (DrawN), NormalTable.SampleN and PoissonTable.SampleN give,
+// for a run of consecutive neurons, exactly the words and values of Draw,
+// NormalTable.Sample and PoissonTable.Sample, one neuron after another. The CPU backend
+// uses them to draw a whole block of neurons at a time; they run on the vector units
+// where they can (draw_amd64.s, normal_amd64.s, poisson_amd64.s): a Philox block costs
+// about 0.7 ns a neuron on AVX-512 instead of tens in scalar Go.
 
 import "fmt"
 
