@@ -311,9 +311,16 @@ func (p *Population) randomInput(lo, hi int, s int64, o *workerOut, drive bool) 
 			rng.DrawWords(m.Seed, rng.StreamPoisson, uint32(lo), key.ctr, w[0][:n], w[1][:n], w[2][:n], w[3][:n])
 			o.pKey = key
 		}
-		k := o.k[:n]
-		m.PoissonTable.SampleN(lo, w[uint64(s)%rng.PoissonSteps][:n], k)
-		a.k, a.w = &k[0], p.poissonW.at(lo)
+		r, pt := w[uint64(s)%rng.PoissonSteps][:n], m.PoissonTable
+		a.w = p.poissonW.at(lo)
+		if !m.HasNoise && pt.Shared() && pt.Len() > 0 && driveRandomPoisson != nil {
+			// Poisson input alone from one table: counted in the drive's pass.
+			a.pr, a.thr, a.kmax = &r[0], &pt.Thresholds()[0], pt.Len()
+		} else {
+			k := o.k[:n]
+			pt.SampleN(lo, r, k)
+			a.k = &k[0]
+		}
 	}
 	if drive {
 		a.r = p.r.at(lo)
@@ -321,5 +328,9 @@ func (p *Population) randomInput(lo, hi int, s int64, o *workerOut, drive bool) 
 			a.uRest = p.uRest.at(lo)
 		}
 	}
-	driveRandom(a)
+	if a.pr != nil {
+		driveRandomPoisson(a)
+	} else {
+		driveRandom(a)
+	}
 }

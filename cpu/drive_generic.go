@@ -47,6 +47,10 @@ type driveSet struct {
 	input func(dst, b, s, x []float32)
 	// random is the per-step input of a block with random terms (see randomArgs).
 	random func(a *randomArgs)
+	// randomPoisson is random for Poisson input alone, counted in the same pass from
+	// the draw words and a shared table (randomArgs.pr); nil where there is no such
+	// kernel (then the counts come from rng.PoissonTable.SampleN).
+	randomPoisson func(a *randomArgs)
 }
 
 // driveSets lists the drive loops this machine can run, fastest first; the portable set
@@ -60,4 +64,6 @@ var (
 	driveExact  = driveExactGo
 	driveInput  = inputGo
 	driveRandom = randomGo
+	// driveRandomPoisson may be nil: see driveSet.randomPoisson.
+	driveRandomPoisson func(a *randomArgs)
 )

@@ -26,6 +26,14 @@ type randomArgs struct {
 	r     *float32 // nil: dst = I
 	uRest *float32 // nil: Euler
 	n     int
+
+	// Poisson input alone, counted in the same pass (driveRandomPoisson): the draw
+	// words pr and a shared table's kmax thresholds thr (rng.PoissonTable.Thresholds);
+	// k[i] is the number of thresholds pr[i] exceeds, as rng.PoissonTable.Sample gives
+	// it. z and k are unused there.
+	pr   *uint32
+	thr  *uint32
+	kmax int
 }
 
 // randomGo is the portable randomArgs loop.
@@ -65,4 +73,27 @@ func randomGo(a *randomArgs) {
 		}
 		dst[i] = t
 	}
+}
+
+// randomPoissonGo is what driveRandomPoisson computes: the counts of pr against thr
+// (a threshold at a time, stopping at the first that is not exceeded, as the table's
+// Sample does), then randomGo with them. The tests hold the assembly to it.
+func randomPoissonGo(a *randomArgs) {
+	n := a.n
+	if n == 0 {
+		return
+	}
+	pr, thr := unsafeSlice(a.pr, n), unsafeSlice(a.thr, a.kmax)
+	k := make([]uint32, n)
+	for i, r := range pr {
+		for _, t := range thr {
+			if r <= t {
+				break
+			}
+			k[i]++
+		}
+	}
+	b := *a
+	b.z, b.k, b.pr = nil, &k[0], nil
+	randomGo(&b)
 }

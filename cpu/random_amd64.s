@@ -28,6 +28,9 @@
 #define A_R     56
 #define A_UREST 64
 #define A_N     72
+#define A_PR    80
+#define A_THR   88
+#define A_KMAX  96
 
 #define LOADARGS \
 	MOVQ a+0(FP), CX; \
@@ -230,6 +233,180 @@ store1:
 	JMP    tail
 
 done:
+	VZEROUPPER
+	LDMXCSR mxold-4(SP)
+	RET
+
+// func randomPoissonAVX512(a *randomArgs)
+// randomPoissonGo: Poisson input alone, its counts made here from the draw words pr and
+// the shared thresholds thr, four thresholds between tests of whether any lane still
+// counts (as poisson_amd64.s does), then t = base + float32(k)*w and the drive. Two
+// vectors a loop while 32 lanes remain, then one, masked by K6.
+// Registers: DI dst, SI base, DX pr, R8 thr, R9 kmax, R10 thresholds left, R11 w,
+// R12 r, R13 uRest, R14 the next threshold, BX n, AX the element index, CX scratch;
+// Z31 = 1, Z1 and Z5 the counts.
+TEXT ·randomPoissonAVX512(SB), NOSPLIT, $8-8
+	MOVQ    a+0(FP), CX
+	MOVQ    A_DST(CX), DI
+	MOVQ    A_BASE(CX), SI
+	MOVQ    A_PR(CX), DX
+	MOVQ    A_THR(CX), R8
+	MOVQ    A_KMAX(CX), R9
+	MOVQ    A_W(CX), R11
+	MOVQ    A_R(CX), R12
+	MOVQ    A_UREST(CX), R13
+	MOVQ    A_N(CX), BX
+	STMXCSR mxold-4(SP)
+	MOVL    mxold-4(SP), CX
+	ORL     $0x8040, CX
+	MOVL    CX, mxnew-8(SP)
+	LDMXCSR mxnew-8(SP)
+	XORL    AX, AX
+	MOVL         $1, CX
+	VPBROADCASTD CX, Z31
+
+ppair:
+	LEAQ      32(AX), CX
+	CMPQ      CX, BX
+	JA        psingle
+	VMOVDQU32 (DX)(AX*4), Z0
+	VMOVDQU32 64(DX)(AX*4), Z4
+	VPXORD    Z1, Z1, Z1
+	VPXORD    Z5, Z5, Z5
+	MOVQ      R8, R14
+	MOVQ      R9, R10
+
+pfour:
+	CMPQ         R10, $4
+	JB           pone
+	VPCMPUD.BCST $6, (R14), Z0, K1 // r > T[j]
+	VPCMPUD.BCST $6, 4(R14), Z0, K2
+	VPCMPUD.BCST $6, 8(R14), Z0, K3
+	VPCMPUD.BCST $6, 12(R14), Z0, K4
+	VPADDD       Z31, Z1, K1, Z1
+	VPADDD       Z31, Z1, K2, Z1
+	VPADDD       Z31, Z1, K3, Z1
+	VPADDD       Z31, Z1, K4, Z1
+	VPCMPUD.BCST $6, (R14), Z4, K1
+	VPCMPUD.BCST $6, 4(R14), Z4, K2
+	VPCMPUD.BCST $6, 8(R14), Z4, K3
+	VPCMPUD.BCST $6, 12(R14), Z4, K5
+	VPADDD       Z31, Z5, K1, Z5
+	VPADDD       Z31, Z5, K2, Z5
+	VPADDD       Z31, Z5, K3, Z5
+	VPADDD       Z31, Z5, K5, Z5
+	ADDQ         $16, R14
+	SUBQ         $4, R10
+	KORTESTW     K4, K5
+	JNZ          pfour
+	JMP          pcounted
+
+pone:
+	TESTQ        R10, R10
+	JZ           pcounted
+	VPCMPUD.BCST $6, (R14), Z0, K1
+	VPCMPUD.BCST $6, (R14), Z4, K2
+	VPADDD       Z31, Z1, K1, Z1
+	VPADDD       Z31, Z5, K2, Z5
+	ADDQ         $4, R14
+	DECQ         R10
+	KORTESTW     K1, K2
+	JNZ          pone
+
+pcounted:
+	VCVTDQ2PS Z1, Z1               // float32(k), exact
+	VCVTDQ2PS Z5, Z5
+	VMULPS    (R11)(AX*4), Z1, Z1  // float32(k)*w
+	VMULPS    64(R11)(AX*4), Z5, Z5
+	VMOVUPS   (SI)(AX*4), Z2
+	VMOVUPS   64(SI)(AX*4), Z6
+	VADDPS    Z1, Z2, Z2           // base + poisson
+	VADDPS    Z5, Z6, Z6
+	TESTQ     R12, R12
+	JZ        pstore
+	VMOVUPS   (R12)(AX*4), Z1
+	VMOVUPS   64(R12)(AX*4), Z5
+	VMULPS    Z2, Z1, Z2           // r*t
+	VMULPS    Z6, Z5, Z6
+	TESTQ     R13, R13
+	JZ        pstore
+	VMOVUPS   (R13)(AX*4), Z1
+	VMOVUPS   64(R13)(AX*4), Z5
+	VADDPS    Z2, Z1, Z2           // uRest + t
+	VADDPS    Z6, Z5, Z6
+
+pstore:
+	VMOVUPS Z2, (DI)(AX*4)
+	VMOVUPS Z6, 64(DI)(AX*4)
+	MOVQ    CX, AX
+	JMP     ppair
+
+psingle:
+	MOVQ   BX, CX
+	SUBQ   AX, CX
+	JLE    pdone
+	KXNORW K6, K6, K6
+	CMPQ   CX, $16
+	JAE    sbody
+	MOVL   $1, R10
+	SHLL   CX, R10
+	DECL   R10
+	KMOVW  R10, K6
+
+sbody:
+	VMOVDQU32.Z (DX)(AX*4), K6, Z0 // masked-off lanes read 0: no threshold below it
+	VPXORD      Z1, Z1, Z1
+	MOVQ        R8, R14
+	MOVQ        R9, R10
+
+sfour:
+	CMPQ         R10, $4
+	JB           sone
+	VPCMPUD.BCST $6, (R14), Z0, K1
+	VPCMPUD.BCST $6, 4(R14), Z0, K2
+	VPCMPUD.BCST $6, 8(R14), Z0, K3
+	VPCMPUD.BCST $6, 12(R14), Z0, K4
+	VPADDD       Z31, Z1, K1, Z1
+	VPADDD       Z31, Z1, K2, Z1
+	VPADDD       Z31, Z1, K3, Z1
+	VPADDD       Z31, Z1, K4, Z1
+	ADDQ         $16, R14
+	SUBQ         $4, R10
+	KORTESTW     K4, K4
+	JNZ          sfour
+	JMP          scounted
+
+sone:
+	TESTQ        R10, R10
+	JZ           scounted
+	VPCMPUD.BCST $6, (R14), Z0, K1
+	VPADDD       Z31, Z1, K1, Z1
+	ADDQ         $4, R14
+	DECQ         R10
+	KORTESTW     K1, K1
+	JNZ          sone
+
+scounted:
+	VCVTDQ2PS Z1, Z1
+	VMOVUPS.Z (R11)(AX*4), K6, Z2
+	VMULPS    Z2, Z1, Z1
+	VMOVUPS.Z (SI)(AX*4), K6, Z2
+	VADDPS    Z1, Z2, Z2
+	TESTQ     R12, R12
+	JZ        sstore
+	VMOVUPS.Z (R12)(AX*4), K6, Z1
+	VMULPS    Z2, Z1, Z2
+	TESTQ     R13, R13
+	JZ        sstore
+	VMOVUPS.Z (R13)(AX*4), K6, Z1
+	VADDPS    Z2, Z1, Z2
+
+sstore:
+	VMOVUPS Z2, K6, (DI)(AX*4)
+	ADDQ    $16, AX
+	JMP     psingle
+
+pdone:
 	VZEROUPPER
 	LDMXCSR mxold-4(SP)
 	RET

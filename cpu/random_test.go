@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"unsafe"
+
+	rngpkg "github.com/lifgpu/lifgpu/internal/rng"
 )
 
 // randomCase is one combination of terms of randomArgs.
@@ -168,4 +170,78 @@ func TestRandomSubnormal(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRandomPoisson: the kernels that count the Poisson input in the drive's pass give
+// the bits of randomPoissonGo, and that the counts of rng.PoissonTable.Sample with the
+// expression-order model: tables of 1 to 40 thresholds, draws at and beside them, every
+// length 0..600, each drive, guards past n.
+func TestRandomPoisson(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 15))
+	var tables []*rngpkg.PoissonTable
+	for _, l := range []float64{1e-9, 0.01, 0.08, 0.6, 1.6, 5, 20} {
+		pt, err := rngpkg.NewPoissonTable(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, pt)
+	}
+	impls := 0
+	for _, d := range driveSets {
+		if d.randomPoisson == nil {
+			continue
+		}
+		impls++
+		for _, drive := range []string{"", "euler", "exact"} {
+			c := randomCase{poisson: true, drive: drive}
+			t.Run(d.name+"/"+c.String(), func(t *testing.T) {
+				for n := 0; n <= 600; n++ {
+					pt := tables[n%len(tables)]
+					thr := pt.Thresholds()
+					in, _ := randomInputsFor(rng, n)
+					pr := make([]uint32, n)
+					k := make([]uint32, n)
+					for i := range pr {
+						switch rng.IntN(3) {
+						case 0:
+							pr[i] = thr[rng.IntN(len(thr))] + uint32(rng.IntN(3)) - 1
+						default:
+							pr[i] = rng.Uint32()
+						}
+						k[i] = pt.Sample(0, pr[i])
+					}
+					call := func(f func(*randomArgs)) []float32 {
+						dst := make([]float32, n+driveGuard)
+						for i := range dst {
+							dst[i] = driveGuardF32
+						}
+						a := randomArgs{dst: &dst[0], base: unsafe.SliceData(in[0]), w: unsafe.SliceData(in[4]), n: n,
+							pr: unsafe.SliceData(pr), thr: &thr[0], kmax: len(thr)}
+						if drive != "" {
+							a.r = unsafe.SliceData(in[5])
+							if drive == "exact" {
+								a.uRest = unsafe.SliceData(in[6])
+							}
+						}
+						f(&a)
+						return dst
+					}
+					got, want := call(d.randomPoisson), call(randomPoissonGo)
+					for i := range n {
+						m := randomModel(c, i, in, k)
+						if kernelBitsDiffer(got[i], want[i]) || math.Float32bits(got[i]) != math.Float32bits(m) {
+							t.Fatalf("n=%d kmax=%d: dst[%d] = %#08x, portable %#08x, model %#08x (r %#x, k %d)", n, len(thr), i,
+								math.Float32bits(got[i]), math.Float32bits(want[i]), math.Float32bits(m), pr[i], k[i])
+						}
+					}
+					for i := n; i < len(got); i++ {
+						if math.Float32bits(got[i]) != math.Float32bits(driveGuardF32) {
+							t.Fatalf("n=%d: wrote dst[%d] past the end", n, i)
+						}
+					}
+				}
+			})
+		}
+	}
+	t.Logf("%d implementations", impls)
 }
