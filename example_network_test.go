@@ -51,6 +51,6 @@ func Example_network() {
 	}
 	fmt.Printf("i_ex[0] = %.3f nA, %d ring slots\n", st.IEx[0], len(st.RingEx)/cfg.N)
 	// Output:
-	// E 13.7 Hz, I 15.1 Hz
-	// i_ex[0] = 0.431 nA, 50 ring slots
+	// E 13.6 Hz, I 14.9 Hz
+	// i_ex[0] = 0.660 nA, 50 ring slots
 }

@@ -51,6 +51,11 @@ func (v Values) At(i int) float64 {
 	return v.scalar
 }
 
+// Float32Values returns the per-neuron values of a Values made by Float32s: the slice
+// itself, not a copy (the caller must not modify it); nil for any other Values. A
+// backend reads a Forward input through it without a conversion per element.
+func (v Values) Float32Values() []float32 { return v.f32 }
+
 // ScalarValue returns the scalar; it is meaningful only when IsScalar.
 func (v Values) ScalarValue() float64 { return v.scalar }
 

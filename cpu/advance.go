@@ -6,7 +6,7 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/lifgpu/lifgpu/internal/f32"
+	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
@@ -20,15 +20,32 @@ type workerOut struct {
 	// The block's drive e, and its input before the random terms (base).
 	e, base []float32
 
-	// Random input of one block at one step: draw words, Gaussian z, Poisson counts.
-	w0, w1 []uint32
-	z      []float32
-	k      []uint32
+	// Random input of one block: the four words of its last Philox block of each
+	// stream (one block serves rng.NoiseSteps steps of noise, rng.PoissonSteps steps of
+	// Poisson input) and which (block, counter) they are, and one step's Gaussian z
+	// and Poisson counts.
+	nw, pw     [4][]uint32
+	nKey, pKey drawKey
+	z          []float32
+	k          []uint32
 
 	rows rowBuf // a network's procedural rows of the chunk's spikes
+
+	// The kernels' arguments, kept here: passed by pointer through a func value, a
+	// local would escape to the heap at every block and step.
+	blk  block
+	args randomArgs
 }
 
 type event struct{ j, i int32 }
+
+// drawKey names the Philox blocks of a block of neurons: its first neuron and the
+// counter step; ok is false until the words hold any.
+type drawKey struct {
+	lo  int
+	ctr uint64
+	ok  bool
+}
 
 type traced struct {
 	id  int
@@ -94,10 +111,11 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 				default:
 					p.fillDrive(o.e, b, hi, sched, x)
 				}
-				blk := p.blockAt(b, nb, m16, k, o.e)
+				o.blk = p.blockAt(b, nb, m16, k, o.e) // in o: &blk through a func value would be a heap allocation a block
+				blk := &o.blk
 				tr := traceBlocks[b]
 				if tr == nil && !random && !coupled {
-					p.step1(&blk)
+					p.step1(blk)
 				} else {
 					// Step by step: traced neurons record u before each
 					// recorded step; random inputs change the drive each step,
@@ -112,18 +130,15 @@ func (p *Population) advance(steps int, sched, x param[float32]) {
 						}
 						in := o.base
 						if random {
-							p.randomInput(b, hi, s, o)
+							p.randomInput(b, hi, s, o, !coupled)
 							in = o.e
-							if !coupled {
-								p.drive(o.e[:hi-b], b)
-							}
 						}
 						if coupled {
 							p.synDrive(o.e, in, b, b+nb, s) // padding included: whole vectors
 						}
 						blk.steps = 1
 						blk.masks = &m16[j*nb/lanes]
-						p.step1(&blk)
+						p.step1(blk)
 					}
 				}
 				p.scan(b, nb, k, o)
@@ -261,43 +276,61 @@ func (p *Population) traceBlocks() map[int][]traced {
 }
 
 // randomInput sets o.e to the input of neurons [lo, hi) at step s,
-// ((base + noise) + poisson), as Model.Random defines it, with the draws made a block at
-// a time (rng.DrawN is bit-identical to rng.Draw).
-func (p *Population) randomInput(lo, hi int, s int64, o *workerOut) {
+// ((base + noise) + poisson), as Model.Random defines it, and with drive set to the drive
+// the kernels take (R*I, or uRest + R*I for the exact method). The draws are made a block
+// of neurons at a time (rng.DrawWords is bit-identical to rng.Draw), each Philox block
+// kept for the steps it serves (rng.NoiseWords, rng.PoissonWord): the blocks are
+// a pure function of (neuron, counter), so what is kept never depends on where a chunk
+// or a call began. The values from the words and the sums are made by driveRandom.
+func (p *Population) randomInput(lo, hi int, s int64, o *workerOut, drive bool) {
 	m, n := p.m, hi-lo
-	if len(o.w0) < blockSize {
-		o.w0, o.w1 = make([]uint32, blockSize), make([]uint32, blockSize)
+	if len(o.z) < blockSize {
+		for j := range 4 {
+			o.nw[j], o.pw[j] = make([]uint32, blockSize), make([]uint32, blockSize)
+		}
 		o.z, o.k = make([]float32, blockSize), make([]uint32, blockSize)
 	}
-	e, base := o.e[:n], o.base[:n]
-	copy(e, base)
+	o.args = randomArgs{dst: &o.e[0], base: &o.base[0], n: n}
+	a := &o.args
 	if m.HasNoise {
-		w0, w1, z := o.w0[:n], o.w1[:n], o.z[:n]
-		rng.DrawN(m.Seed, rng.StreamNoise, m.First+uint32(lo), uint64(s), w0, w1)
-		m.Normal.SampleN(w0, w1, z)
-		if m.NoiseMean.IsScalar() && m.NoiseStd.IsScalar() {
-			mean, std := m.NoiseMean.Scalar, m.NoiseStd.Scalar
-			for j := range e {
-				e[j] = f32.Add(e[j], rng.Noise(mean, std, z[j]))
-			}
-		} else {
-			for j := range e {
-				e[j] = f32.Add(e[j], rng.Noise(m.NoiseMean.At(lo+j), m.NoiseStd.At(lo+j), z[j]))
-			}
+		key := drawKey{lo, uint64(s) / rng.NoiseSteps, true}
+		w := &o.nw
+		if o.nKey != key {
+			rng.DrawWords(m.Seed, rng.StreamNoise, m.First+uint32(lo), key.ctr, w[0][:n], w[1][:n], w[2][:n], w[3][:n])
+			o.nKey = key
 		}
+		j := 2 * (uint64(s) % rng.NoiseSteps)
+		z := o.z[:n]
+		m.Normal.SampleN(w[j][:n], w[j+1][:n], z)
+		a.z, a.mean, a.std = &z[0], p.noiseMean.at(lo), p.noiseStd.at(lo)
 	}
 	if m.HasPoisson {
-		w0, k := o.w0[:n], o.k[:n]
-		rng.DrawN(m.Seed, rng.StreamPoisson, m.First+uint32(lo), uint64(s), w0, nil)
-		m.PoissonTable.SampleN(lo, w0, k)
-		if w := m.PoissonWeight; w.IsScalar() {
-			for j := range e {
-				e[j] = f32.Add(e[j], rng.PoissonCurrent(w.Scalar, k[j]))
-			}
-		} else {
-			for j := range e {
-				e[j] = f32.Add(e[j], rng.PoissonCurrent(w.Values[lo+j], k[j]))
-			}
+		key := drawKey{lo, uint64(s) / rng.PoissonSteps, true}
+		w := &o.pw
+		if o.pKey != key {
+			rng.DrawWords(m.Seed, rng.StreamPoisson, m.First+uint32(lo), key.ctr, w[0][:n], w[1][:n], w[2][:n], w[3][:n])
+			o.pKey = key
 		}
+		r, pt := w[uint64(s)%rng.PoissonSteps][:n], m.PoissonTable
+		a.w = p.poissonW.at(lo)
+		if !m.HasNoise && pt.Shared() && pt.Len() > 0 && driveRandomPoisson != nil {
+			// Poisson input alone from one table: counted in the drive's pass.
+			a.pr, a.thr, a.kmax = &r[0], &pt.Thresholds()[0], pt.Len()
+		} else {
+			k := o.k[:n]
+			pt.SampleN(lo, r, k)
+			a.k = &k[0]
+		}
+	}
+	if drive {
+		a.r = p.r.at(lo)
+		if m.Method == lifgpu.Exact {
+			a.uRest = p.uRest.at(lo)
+		}
+	}
+	if a.pr != nil {
+		driveRandomPoisson(a)
+	} else {
+		driveRandom(a)
 	}
 }

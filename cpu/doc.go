@@ -16,7 +16,11 @@
 //     spike mask per 16 neurons; the masks give the counts, the spike list (placed in
 //     step order by every worker at once), the rate and the last step's spikes;
 //   - scalar parameters are one shared block of copies, so they cost no memory traffic;
-//     random inputs are drawn a block at a time with the batched Philox of internal/rng.
+//     random inputs are drawn a block at a time with the batched Philox of internal/rng,
+//     each Philox block kept for the steps it serves (two of noise, four of Poisson
+//     input: rng.NoiseWords, rng.PoissonWord), turned into values by internal/rng's
+//     SIMD samplers, and summed into the drive by one SIMD pass (randomArgs); then the
+//     block kernel takes one step.
 //
 // Results do not depend on the number of workers or on the chunk length; the tests
 // compare every kernel with the plain path, bit for bit.

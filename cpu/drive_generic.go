@@ -45,15 +45,25 @@ type driveSet struct {
 	euler func(dst, b, s, x, r []float32)
 	exact func(dst, b, s, x, r, uRest []float32)
 	input func(dst, b, s, x []float32)
+	// random is the per-step input of a block with random terms (see randomArgs).
+	random func(a *randomArgs)
+	// randomPoisson is random for Poisson input alone, counted in the same pass from
+	// the draw words and a shared table (randomArgs.pr); nil where there is no such
+	// kernel (then the counts come from rng.PoissonTable.SampleN).
+	randomPoisson func(a *randomArgs)
 }
 
 // driveSets lists the drive loops this machine can run, fastest first; the portable set
 // is always last.
-var driveSets = []driveSet{{name: "go", euler: driveEulerGo, exact: driveExactGo, input: inputGo}}
+var driveSets = []driveSet{{name: "go", euler: driveEulerGo, exact: driveExactGo, input: inputGo, random: randomGo}}
 
-// The drive loops fillDrive calls: the fastest of driveSets (set in init on amd64).
+// The drive loops fillDrive and randomInput call: the fastest of driveSets (set in init
+// on amd64).
 var (
-	driveEuler = driveEulerGo
-	driveExact = driveExactGo
-	driveInput = inputGo
+	driveEuler  = driveEulerGo
+	driveExact  = driveExactGo
+	driveInput  = inputGo
+	driveRandom = randomGo
+	// driveRandomPoisson may be nil: see driveSet.randomPoisson.
+	driveRandomPoisson func(a *randomArgs)
 )

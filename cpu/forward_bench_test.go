@@ -24,3 +24,25 @@ func BenchmarkForward(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neuron-updates/s")
 }
+
+// BenchmarkForwardPerNeuron is BenchmarkForward with a per-neuron x (float32, every
+// value 0.5): the call checks and converts x, then steps.
+func BenchmarkForwardPerNeuron(b *testing.B) {
+	const n = 1_000_000
+	pop, err := cpu.New(bench.W1(n, false), cpu.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pop.Close()
+	xs := make([]float32, n)
+	for i := range xs {
+		xs[i] = 0.5
+	}
+	x := lifgpu.Float32s(xs)
+	for b.Loop() {
+		if err := pop.Forward(x); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neuron-updates/s")
+}

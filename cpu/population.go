@@ -5,7 +5,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
+	"sync/atomic"
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/f32"
@@ -53,8 +53,11 @@ type Population struct {
 	// Parameters as the kernels read them (see param).
 	alpha, uRest, uReset, uTh, r param[float32]
 	bias                         param[float32]
+	noiseMean, noiseStd          param[float32] // set with noise
+	poissonW                     param[float32] // set with Poisson input
 	refSteps                     param[int32]
-	xbuf                         []float32 // Forward's per-neuron x in float32
+	xbuf                         []float32      // Forward's per-neuron x in float32
+	xscalar                      param[float32] // Forward's scalar x, a shared block
 	outs                         []workerOut
 
 	spiked []int32
@@ -118,6 +121,12 @@ func newPopulation(m *model.Model, opts Options) (*Population, error) {
 	p.alpha, p.uRest, p.uReset = newParam(m.Alpha, n), newParam(m.URest, n), newParam(m.UReset, n)
 	p.uTh, p.r, p.bias = newParam(m.UTh, n), newParam(m.R, n), newParam(m.Bias, n)
 	p.refSteps = newParam(m.RefSteps, n)
+	if m.HasNoise {
+		p.noiseMean, p.noiseStd = newParam(m.NoiseMean, n), newParam(m.NoiseStd, n)
+	}
+	if m.HasPoisson {
+		p.poissonW = newParam(m.PoissonWeight, n)
+	}
 	if m.Net != nil {
 		p.iEx, p.iIn = make([]float32, np), make([]float32, np)
 		p.stride = np
@@ -245,31 +254,67 @@ func (p *Population) restoreRing(ring, s []int32) {
 }
 
 // Forward advances one step with external current x.
+//
+// A per-neuron x is checked and converted to float32 in one pass, split between the
+// workers, before any state changes; a value that is not finite in float32 is refused
+// with lifgpu.Values.Check's error, as the other backends refuse it. (Checking first and
+// converting a block at a time as the blocks run measured slower.)
 func (p *Population) Forward(x lifgpu.Values) error {
-	if err := p.h.CheckForward(x); err != nil {
-		return err
-	}
 	if p.ref0 {
+		if err := p.h.CheckForward(x); err != nil {
+			return err
+		}
 		p.referenceSteps(1, func(i int) float32 { return model.X32(x, min(i, x.Len()-1)) })
 		return nil
 	}
+	if err := p.h.CheckForwardShape(x); err != nil {
+		return err
+	}
 	xf := zeros
 	if x0 := model.X32(x, 0); x.IsScalar() && math.Float32bits(x0) != 0 { // -0 adds differently from +0
-		xf = newParam(model.Field[float32]{Scalar: x0}, p.n)
+		if p.xscalar.v == nil {
+			p.xscalar = param[float32]{v: make([]float32, blockSize), shared: true}
+		}
+		if math.Float32bits(p.xscalar.v[0]) != math.Float32bits(x0) {
+			for i := range p.xscalar.v {
+				p.xscalar.v[i] = x0
+			}
+		}
+		xf = p.xscalar
 	}
 	if !x.IsScalar() {
 		if p.xbuf == nil {
-			p.xbuf = make([]float32, p.n)
+			p.xbuf = make([]float32, p.npad)
 		}
-		p.parallel(p.n, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				p.xbuf[i] = model.X32(x, i)
-			}
-		})
+		if !p.convertX(x) {
+			return x.Check("x", p.n)
+		}
 		xf = param[float32]{v: p.xbuf}
 	}
 	p.advance(1, schedParam(p.m.SchedAt(p.h.Step), p.n), xf)
 	return nil
+}
+
+// convertX sets xbuf to Forward's per-neuron x in float32 (flushCopy for float32 values,
+// model.X32N for others), one range of whole blocks per worker, and reports whether
+// every value was finite in float32.
+func (p *Population) convertX(x lifgpu.Values) bool {
+	ranges := p.ranges()
+	var bad atomic.Bool
+	p.team.run(len(ranges), func(w int) {
+		lo, hi := ranges[w][0], min(ranges[w][1], p.n)
+		if lo >= hi {
+			return
+		}
+		if xs := x.Float32Values(); xs != nil {
+			if !flushCopy(p.xbuf[lo:hi], xs[lo:hi]) {
+				bad.Store(true)
+			}
+		} else if model.X32N(p.xbuf[lo:hi], x, lo) >= 0 {
+			bad.Store(true)
+		}
+	})
+	return !bad.Load()
 }
 
 // Run advances steps steps with the held input.
@@ -307,40 +352,6 @@ func (p *Population) fillDrive(dst []float32, lo, hi int, sched, x param[float32
 	default:
 		driveEuler(I, b, s, xs, p.r.slice(lo, hi)[:len(I)])
 	}
-}
-
-// drive turns inputs I of neurons lo.. into what the kernels take: R*I for Euler,
-// uRest + R*I for the exact method.
-func (p *Population) drive(I []float32, lo int) {
-	hi := lo + len(I)
-	r := p.r.slice(lo, hi)[:len(I)]
-	for i := range I {
-		I[i] = f32.Mul(r[i], I[i])
-	}
-	if p.m.Method == lifgpu.Exact {
-		uRest := p.uRest.slice(lo, hi)[:len(I)]
-		for i := range I {
-			I[i] = f32.Add(uRest[i], I[i])
-		}
-	}
-}
-
-// parallel splits [0, n) into one contiguous range per worker, in multiples of
-// blockSize, and waits for all.
-func (p *Population) parallel(n int, fn func(lo, hi int)) {
-	w := p.workers
-	per := (n + w - 1) / w
-	per = (per + blockSize - 1) / blockSize * blockSize
-	var wg sync.WaitGroup
-	for lo := 0; lo < n; lo += per {
-		hi := min(lo+per, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(lo, hi)
-		}()
-	}
-	wg.Wait()
 }
 
 // Restore sets the population's state (a checkpoint's), clears the recording and the

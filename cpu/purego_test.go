@@ -17,6 +17,9 @@ func TestPureGo(t *testing.T) {
 	if len(driveSets) != 1 || driveSets[0].name != "go" {
 		t.Errorf("drive sets %v, want only the portable one", driveSets)
 	}
+	if len(flushCopies) != 1 || flushCopies[0].name != "go" {
+		t.Errorf("%d flushCopy implementations, want only the portable one", len(flushCopies))
+	}
 	p, err := New(lifgpu.Config{N: 1}, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -255,7 +255,8 @@ func (p *Population) allocTraceList(c *chunk) {
 }
 
 // uploadX copies Forward's per-neuron x to the chunks' x buffers, making them the
-// first time.
+// first time. x's values are checked as they are converted (model.X32N): one not finite
+// in float32 returns Values.Check's error, before any step.
 func (p *Population) uploadX(x lifgpu.Values) error {
 	buf := make([]float32, p.plan.chunkN)
 	for _, c := range p.chunks {
@@ -266,8 +267,8 @@ func (p *Population) uploadX(x lifgpu.Values) error {
 			}
 		}
 		b := buf[:c.n]
-		for i := range b {
-			b[i] = model.X32(x, c.base+i)
+		if model.X32N(b, x, c.base) >= 0 {
+			return x.Check("x", p.h.M.N) // a value not finite in float32: Check's error
 		}
 		c.x.write(0, 4*c.n, unsafe.Pointer(&b[0]))
 	}

@@ -120,10 +120,12 @@
 // Gaussian current noise and Poisson input run on the device with the CPU's bits:
 // lif.comp adds Model.Random's terms, I = ((base + noise) + poisson), each step in the
 // fused kernel and in Forward, with internal/rng's GLSL (Philox4x32-10 keyed by the
-// seed, counter (global neuron index, 64-bit absolute step), carried into the high
-// word when the low one wraps inside a dispatch). The global index is uFirst (a
-// shard's first neuron, lifgpu.Config.First; 0 for a whole population) plus the
-// neuron's index in the population. Per-neuron means, standard
+// seed, counter (global neuron index, 64-bit absolute step / 2 for the noise, / 4 for
+// the Poisson input: rng_noise_words, rng_poisson_word pick the step's words of the
+// block; the step is carried into the high word when the low one wraps inside a
+// dispatch). The global index is uFirst (a shard's first neuron, lifgpu.Config.First;
+// 0 for a whole population) plus the neuron's index in the population. The kernel draws
+// the block again at each step it serves. Per-neuron means, standard
 // deviations and weights join the per-neuron parameter records; the normal table
 // (rng.NormalLen floats) is one buffer at binding 10; the Poisson thresholds are at
 // binding 11: one shared table, or per-neuron tables cut with the chunks (a chunk's

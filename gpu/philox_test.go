@@ -80,3 +80,79 @@ void main() {
 		}
 	}
 }
+
+// TestDrawLayout runs the GLSL rng_noise_words and rng_poisson_word (the words each step
+// takes from the shared Philox blocks) on the device against rng.NoiseWords and
+// rng.PoissonWord: random seeds, neurons and 64-bit steps, and every step near 2^32 and
+// 2^33, where step/2 and step/4 take bits from the high half.
+func TestDrawLayout(t *testing.T) {
+	ctx, err := openContext(nil)
+	noGPU(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.close()
+	type tc struct {
+		seed   uint64
+		neuron uint32
+		step   uint64
+	}
+	var cases []tc
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 500 {
+		cases = append(cases, tc{r.Uint64(), r.Uint32(), r.Uint64()})
+		cases = append(cases, tc{r.Uint64(), r.Uint32(), uint64(r.IntN(1000))})
+	}
+	for _, base := range []uint64{0, 1<<32 - 6, 1<<33 - 6, 3<<32 - 6, 1<<64 - 12} {
+		for s := base; s < base+12; s++ {
+			cases = append(cases, tc{0x0123456789abcdef, 7, s})
+		}
+	}
+	const src = `#version 430 core
+layout(local_size_x = 64) in;
+layout(std430, binding = 0) buffer IO { uvec4 io[]; }; // per case: (seed lo, seed hi, neuron, -), (step lo, step hi, -, -), output
+uniform uint uN;
+#pragma lifgpu include rng
+void main() {
+	uint i = gl_GlobalInvocationID.x;
+	if (i >= uN) {
+		return;
+	}
+	uvec4 a = io[3u*i];
+	uvec2 step = io[3u*i + 1u].xy;
+	uvec2 nw = rng_noise_words(a.xy, a.z, step);
+	io[3u*i + 2u] = uvec4(nw, rng_poisson_word(a.xy, a.z, step), 0u);
+}
+`
+	io := make([][4]uint32, 3*len(cases))
+	for i, c := range cases {
+		io[3*i] = [4]uint32{uint32(c.seed), uint32(c.seed >> 32), c.neuron}
+		io[3*i+1] = [4]uint32{uint32(c.step), uint32(c.step >> 32)}
+	}
+	err = ctx.th.call(func() error {
+		prog, err := compileCompute("draw_layout.comp", src, nil, include{name: "rng", file: "internal/rng/philox.glsl", src: rng.GLSLPhilox})
+		if err != nil {
+			return err
+		}
+		defer gl.DeleteProgram(prog)
+		buf := newBuffer(16*len(io), unsafe.Pointer(&io[0]), gl.DYNAMIC_COPY)
+		defer buf.Release()
+		gl.UseProgram(prog)
+		gl.Uniform1ui(gl.GetUniformLocation(prog, gl.Str("uN\x00")), uint32(len(cases)))
+		buf.bind(0)
+		gl.DispatchCompute(uint32((len(cases)+63)/64), 1, 1)
+		gl.MemoryBarrier(gl.BUFFER_UPDATE_BARRIER_BIT)
+		buf.read(0, 16*len(io), unsafe.Pointer(&io[0]))
+		return checkGL("draw layout")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		r0, r1 := rng.NoiseWords(c.seed, c.neuron, c.step)
+		p := rng.PoissonWord(c.seed, c.neuron, c.step)
+		if got, want := io[3*i+2], [4]uint32{r0, r1, p}; got != want {
+			t.Fatalf("seed %#x neuron %d step %#x: GLSL (noise, noise, poisson) = %08x, Go %08x", c.seed, c.neuron, c.step, got[:3], want[:3])
+		}
+	}
+}

@@ -234,7 +234,7 @@ func (p *Population) Forward(x lifgpu.Values) error {
 	if err := p.broken(); err != nil {
 		return err
 	}
-	if err := p.h.CheckForward(x); err != nil {
+	if err := p.h.CheckForwardShape(x); err != nil { // uploadX checks a per-neuron x's values
 		return err
 	}
 	return p.do(func() error {

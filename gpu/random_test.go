@@ -211,10 +211,9 @@ func stepsFrom(m *model.Model, start int64, steps int, counter func(int64) uint6
 				continue
 			}
 			I := m.Current(i, nil, 0)
-			w := rng.Draw(m.Seed, rng.StreamNoise, uint32(i), c)
-			I = float32(I + rng.Noise(m.NoiseMean.At(i), m.NoiseStd.At(i), m.Normal.Sample(w[0], w[1])))
-			w = rng.Draw(m.Seed, rng.StreamPoisson, uint32(i), c)
-			I = float32(I + rng.PoissonCurrent(m.PoissonWeight.At(i), m.PoissonTable.Sample(i, w[0])))
+			r, r2 := rng.NoiseWords(m.Seed, uint32(i), c)
+			I = float32(I + rng.Noise(m.NoiseMean.At(i), m.NoiseStd.At(i), m.Normal.Sample(r, r2)))
+			I = float32(I + rng.PoissonCurrent(m.PoissonWeight.At(i), m.PoissonTable.Sample(i, rng.PoissonWord(m.Seed, uint32(i), c))))
 			d := float32(u[i] - m.URest.At(i))
 			e := float32(m.R.At(i) * I)
 			f := float32(d - e)

@@ -445,15 +445,15 @@ void main() {
 #endif
 			precise float I = base;
 #ifdef NOISE
-			uvec4 wn = rng_draw(uSeed, RNG_STREAM_NOISE, uFirst + uint(gid), rstep);
+			uvec2 wn = rng_noise_words(uSeed, uFirst + uint(gid), rstep);
 			precise float z = normal_sample(wn.x, wn.y);
 			precise float noiseI = noise_current(nMean, nStd, z);
 			I = f32_add(I, noiseI);
 #endif
 #ifdef POISSON
 #if POISSON_LEN > 0
-			uvec4 wp = rng_draw(uSeed, RNG_STREAM_POISSON, uFirst + uint(gid), rstep);
-			uint pk = poisson_sample(pBase, uint(POISSON_LEN), wp.x);
+			uint wp = rng_poisson_word(uSeed, uFirst + uint(gid), rstep);
+			uint pk = poisson_sample(pBase, uint(POISSON_LEN), wp);
 #else
 			uint pk = 0u; // every rate is 0: no draw can give an event
 #endif

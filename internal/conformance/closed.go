@@ -225,6 +225,18 @@ func Errors(t *testing.T, f Factory) {
 	if err := pop.Forward(lifgpu.Scalar(math.NaN())); !errors.As(err, &fe) {
 		t.Errorf("Forward(NaN): %v, want a FieldError", err)
 	}
+	// A per-neuron x with a value that is not finite in float32 is refused with
+	// Values.Check's error (naming the first such value), before any state changes.
+	bad32 := make([]float32, 10)
+	bad32[4], bad32[7] = 1e-40, float32(math.Inf(-1)) // a subnormal is fine (flushed)
+	bad64 := make([]float64, 10)
+	bad64[2], bad64[3], bad64[6] = 1e-300, 1e39, math.NaN()
+	for _, x := range []lifgpu.Values{lifgpu.Float32s(bad32), lifgpu.Float64s(bad64)} {
+		err := pop.Forward(x)
+		if want := x.Check("x", 10); err == nil || want == nil || err.Error() != want.Error() {
+			t.Errorf("Forward with a bad per-neuron value: %v, want %v", err, want)
+		}
+	}
 	if err := pop.Run(-1); !errors.As(err, &fe) {
 		t.Errorf("Run(-1): %v, want a FieldError", err)
 	}

@@ -5,12 +5,17 @@ import (
 	"encoding/binary"
 	"hash"
 	"math"
+
+	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
 // Hash is a digest of everything that determines the model's trajectory: method, dt,
-// every parameter, the inputs (bias, schedule, noise, Poisson), the seed and what is
-// recorded. A checkpoint carries it, so that a resume with another spec is refused.
-func (m *Model) Hash() [32]byte {
+// every parameter, the inputs (bias, schedule, noise, Poisson), the seed (and, with
+// random input, the layout of its draws, rng.Layout) and what is recorded. A checkpoint carries it, so that a resume with another spec is refused.
+func (m *Model) Hash() [32]byte { return m.hash(rng.Layout) }
+
+// hash is Hash with the draws' layout as a parameter (the tests vary it).
+func (m *Model) hash(layout int64) [32]byte {
 	h := sha256.New()
 	w := func(v any) { writeChunked(h, v) }
 	w(int64(m.N))
@@ -27,6 +32,9 @@ func (m *Model) Hash() [32]byte {
 		hashField(h, e.Value)
 	}
 	w(m.Seed)
+	if m.HasNoise || m.HasPoisson {
+		w(layout) // which draws serve which step: a checkpoint of another layout must not resume
+	}
 	if m.First != 0 { // a shard (whole populations keep the hash they had before shards)
 		w(m.First)
 	}

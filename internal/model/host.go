@@ -82,6 +82,23 @@ func (h *Host) CheckForward(x lifgpu.Values) error {
 	return CheckSteps(h.Step, 1)
 }
 
+// CheckForwardShape is CheckForward but for the values of a per-neuron x, which it
+// leaves to the caller: the caller scans them (X32N finds the first bad one) before it
+// changes any state, and returns x.Check's error for them, so that the errors are
+// CheckForward's.
+func (h *Host) CheckForwardShape(x lifgpu.Values) error {
+	if x.IsScalar() {
+		return h.CheckForward(x)
+	}
+	if h.closed {
+		return lifgpu.ErrClosed
+	}
+	if x.Len() != h.M.N {
+		return x.Check("x", h.M.N) // the length error
+	}
+	return CheckSteps(h.Step, 1)
+}
+
 // CheckRun checks a Run call of steps steps.
 func (h *Host) CheckRun(steps int) error {
 	if h.closed {

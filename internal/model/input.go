@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"sort"
 
 	"github.com/lifgpu/lifgpu"
@@ -67,13 +68,12 @@ func (m *Model) Current(i int, sched *Field[float32], x float32) float32 {
 func (m *Model) Random(i int, step int64, base float32) float32 {
 	I := base
 	if m.HasNoise {
-		w := rng.Draw(m.Seed, rng.StreamNoise, m.First+uint32(i), uint64(step))
-		z := m.Normal.Sample(w[0], w[1])
+		r, r2 := rng.NoiseWords(m.Seed, m.First+uint32(i), uint64(step))
+		z := m.Normal.Sample(r, r2)
 		I = f32.Add(I, rng.Noise(m.NoiseMean.At(i), m.NoiseStd.At(i), z))
 	}
 	if m.HasPoisson {
-		w := rng.Draw(m.Seed, rng.StreamPoisson, m.First+uint32(i), uint64(step))
-		k := m.PoissonTable.Sample(i, w[0])
+		k := m.PoissonTable.Sample(i, rng.PoissonWord(m.Seed, m.First+uint32(i), uint64(step)))
 		I = f32.Add(I, rng.PoissonCurrent(m.PoissonWeight.At(i), k))
 	}
 	return I
@@ -86,6 +86,41 @@ func X32(x lifgpu.Values, i int) float32 {
 		return f32.Flush(float32(x.ScalarValue()))
 	}
 	return f32.Flush(float32(x.At(i)))
+}
+
+// X32N writes X32(x, lo+i) to dst[i] for every i, x per neuron, and returns the first
+// i whose value is not finite in float32 (NaN, ±Inf, or beyond float32's range: what
+// lifgpu.Values.Check refuses), or -1 when there is none. One pass over the values:
+// Forward checks and converts a per-neuron x at once, on every worker.
+func X32N(dst []float32, x lifgpu.Values, lo int) int {
+	bad := -1
+	if xs := x.Float32Values(); xs != nil {
+		xs = xs[lo : lo+len(dst)]
+		for i, v := range xs {
+			b := math.Float32bits(v)
+			if e := b & 0x7f800000; e == 0x7f800000 {
+				if bad < 0 {
+					bad = i
+				}
+			} else if e == 0 {
+				b &= 0x80000000 // subnormal: flushed
+			}
+			dst[i] = math.Float32frombits(b)
+		}
+		return bad
+	}
+	for i := range dst {
+		v := float32(x.At(lo + i))
+		b := math.Float32bits(v)
+		if b&0x7f800000 == 0x7f800000 && bad < 0 {
+			bad = i // NaN or ±Inf in float32: x was NaN, ±Inf or beyond float32
+		}
+		if b&0x7f800000 == 0 {
+			v = math.Float32frombits(b & 0x80000000) // subnormal: flushed, as f32.Flush
+		}
+		dst[i] = v
+	}
+	return bad
 }
 
 // HasRandom reports whether the input has a random term, so that it changes every step.

@@ -1,6 +1,7 @@
 package rng
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -68,7 +69,7 @@ func BenchmarkNoiseN(b *testing.B) {
 				step := uint64(0)
 				for b.Loop() {
 					drawNWith(d, 1, StreamNoise, 0, step, w0, w1)
-					s.sample(nt.v, w0, w1, z)
+					s.sample(nt, w0, w1, z)
 					step++
 				}
 				reportPerNeuron(b)
@@ -102,7 +103,7 @@ func BenchmarkSampleN(b *testing.B) {
 		b.Run(impl.name, func(b *testing.B) {
 			s := 0
 			for b.Loop() {
-				impl.sample(nt.v, w0[s*benchBatch:(s+1)*benchBatch], w1[s*benchBatch:(s+1)*benchBatch], z)
+				impl.sample(nt, w0[s*benchBatch:(s+1)*benchBatch], w1[s*benchBatch:(s+1)*benchBatch], z)
 				s = (s + 1) % steps
 			}
 			reportPerNeuron(b)
@@ -129,4 +130,33 @@ func BenchmarkPoissonN(b *testing.B) {
 
 func reportPerNeuron(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchBatch, "ns/neuron")
+}
+
+// BenchmarkPoissonCount: the counts alone (PoissonTable.SampleN's kernels) of 512 real
+// draws, at bench's mean (800 Hz x 0.1 ms = 0.08 a step) and a larger one. The draws
+// of 128 steps take turns (256 KiB): with few, the branch predictor learns where each
+// group of 16 neurons stops counting, which it cannot in a run.
+func BenchmarkPoissonCount(b *testing.B) {
+	const steps = 128
+	w0 := make([]uint32, benchBatch*steps)
+	for s := range steps {
+		DrawN(1, StreamPoisson, 0, uint64(s), w0[s*benchBatch:(s+1)*benchBatch], nil)
+	}
+	k := make([]uint32, benchBatch)
+	for _, lambda := range []float64{0.08, 2} {
+		pt, err := NewPoissonTable(lambda)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, impl := range poissonImpls {
+			b.Run(fmt.Sprintf("lambda=%g/%s", lambda, impl.name), func(b *testing.B) {
+				s := 0
+				for b.Loop() {
+					impl.sample(pt.t, pt.kmax, 0, w0[s*benchBatch:(s+1)*benchBatch], k)
+					s = (s + 1) % steps
+				}
+				reportPerNeuron(b)
+			})
+		}
+	}
 }

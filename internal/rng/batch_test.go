@@ -35,42 +35,54 @@ func drawNLengths() []int {
 	return append(ls, 1000)
 }
 
-// checkDrawN compares one implementation's DrawN with Draw on every case and length,
-// with w1 and without, and returns the first mismatch.
+// drawNMasks are the sets of words stored in the checkDrawN calls (bit j: word j;
+// word 0 always): all, word 0 alone, the pairs that the noise takes, the single words
+// that the Poisson input takes.
+var drawNMasks = []int{0b1111, 0b0001, 0b0011, 0b1101, 0b1001, 0b0101}
+
+// checkDrawN compares one implementation's DrawWords with Draw on every case and
+// length, with each set of words stored, and returns the first mismatch.
 func checkDrawN(d drawImpl) error {
 	const pad = 3 // words past the end must stay untouched
 	for _, c := range drawNCases() {
 		seed, stream, neuron0, step := c[0], uint32(c[1]), uint32(c[2]), c[3]
 		for _, n := range drawNLengths() {
-			want0 := make([]uint32, n)
-			want1 := make([]uint32, n)
+			var want [4][]uint32
+			for j := range want {
+				want[j] = make([]uint32, n)
+			}
 			for i := range n {
 				w := Draw(seed, stream, neuron0+uint32(i), step)
-				want0[i], want1[i] = w[0], w[1]
+				for j := range want {
+					want[j][i] = w[j]
+				}
 			}
-			for _, withW1 := range []bool{true, false} {
-				w0 := make([]uint32, n+pad)
-				w1 := make([]uint32, n+pad)
-				for i := range w0 {
-					w0[i], w1[i] = 0xdeadbeef, 0xdeadbeef
-				}
-				var arg1 []uint32
-				if withW1 {
-					arg1 = w1[:n]
-				}
-				drawNWith(d, seed, stream, neuron0, step, w0[:n], arg1)
-				for i := range n {
-					if w0[i] != want0[i] || withW1 && w1[i] != want1[i] {
-						return fmt.Errorf("seed %#x stream %d neuron0 %d step %#x n %d w1 %v: word %d = (%08x, %08x), Draw gives (%08x, %08x)",
-							seed, stream, neuron0, step, n, withW1, i, w0[i], w1[i], want0[i], want1[i])
+			for _, mask := range drawNMasks {
+				var bufs, args [4][]uint32
+				for j := range bufs {
+					bufs[j] = make([]uint32, n+pad)
+					for i := range bufs[j] {
+						bufs[j][i] = 0xdeadbeef
 					}
-					if !withW1 && w1[i] != 0xdeadbeef {
-						return fmt.Errorf("n %d: w1 nil, yet w1 was written", n)
+					if mask>>j&1 == 1 {
+						args[j] = bufs[j][:n]
 					}
 				}
-				for i := n; i < n+pad; i++ {
-					if w0[i] != 0xdeadbeef || w1[i] != 0xdeadbeef {
-						return fmt.Errorf("n %d: wrote past the end at %d", n, i)
+				drawWith(d, seed, stream, neuron0, step, args)
+				for j := range bufs {
+					for i := range n {
+						if mask>>j&1 == 1 && bufs[j][i] != want[j][i] {
+							return fmt.Errorf("seed %#x stream %d neuron0 %d step %#x n %d words %04b: word %d of neuron %d = %08x, Draw gives %08x",
+								seed, stream, neuron0, step, n, mask, j, i, bufs[j][i], want[j][i])
+						}
+						if mask>>j&1 == 0 && bufs[j][i] != 0xdeadbeef {
+							return fmt.Errorf("n %d words %04b: word %d not asked for, yet written", n, mask, j)
+						}
+					}
+					for i := n; i < n+pad; i++ {
+						if bufs[j][i] != 0xdeadbeef {
+							return fmt.Errorf("n %d: wrote word %d past the end at %d", n, j, i)
+						}
 					}
 				}
 			}
@@ -143,8 +155,8 @@ func TestDrawNCanFail(t *testing.T) {
 	for _, d := range drawImpls {
 		for field := range 19 {
 			bad := d
-			bad.kernel = func(p *philoxParams, neuron0 uint32, w0, w1 []uint32) {
-				q := *p
+			bad.kernel = func(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
+				q := p
 				switch {
 				case field == 0:
 					q.x1 ^= 1
@@ -155,26 +167,25 @@ func TestDrawNCanFail(t *testing.T) {
 				default:
 					q.keys[field-3] += philoxW0 // a round key one step off
 				}
-				d.kernel(&q, neuron0, w0, w1)
+				d.kernel(q, neuron0, w0, w1, w2, w3)
 			}
-			// k0 of round 9 and k1 of round 10 reach only words 2 and 3, which DrawN
-			// does not return: those two must go unnoticed, every other must not.
-			silent := field == 3+12 || field == 3+15
-			if err := checkDrawN(bad); (err == nil) != silent {
+			// Every word is checked: no wrong params word may go unnoticed (k0 of
+			// round 9 and k1 of round 10 reach words 2 and 3 alone).
+			if err := checkDrawN(bad); err == nil {
 				t.Errorf("%s: params word %d wrong: checkDrawN = %v", d.name, field, err)
 			}
 		}
 		// The high halves of the params are not read: garbage there changes nothing.
 		junk := d
-		junk.kernel = func(p *philoxParams, neuron0 uint32, w0, w1 []uint32) {
-			q := *p
+		junk.kernel = func(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32) {
+			q := p
 			q.x1 |= 0xabcd << 32
 			q.x2 |= 0x1234 << 40
 			q.x3 |= 1 << 63
 			for i := range q.keys {
 				q.keys[i] |= uint64(i+1) << 33
 			}
-			d.kernel(&q, neuron0, w0, w1)
+			d.kernel(q, neuron0, w0, w1, w2, w3)
 		}
 		if err := checkDrawN(junk); err != nil {
 			t.Errorf("%s: high halves of the params were read: %v", d.name, err)
@@ -225,7 +236,7 @@ func TestNormalSampleN(t *testing.T) {
 				for i := range z {
 					z[i] = 12345
 				}
-				impl.sample(nt.v, r, r2, z[:n])
+				impl.sample(nt, r, r2, z[:n])
 				for i := range n {
 					if want := nt.Sample(r[i], r2[i]); math.Float32bits(z[i]) != math.Float32bits(want) {
 						t.Fatalf("n %d: Sample(%#08x, %#08x) = %v, SampleN gives %v", n, r[i], r2[i], want, z[i])
@@ -274,14 +285,14 @@ func TestNormalSampleNTails(t *testing.T) {
 	}
 	for _, impl := range normalImpls {
 		z := make([]float32, len(r))
-		impl.sample(nt.v, r, r2, z)
+		impl.sample(nt, r, r2, z)
 		for i := range z {
 			if want := nt.Sample(r[i], r2[i]); math.Float32bits(z[i]) != math.Float32bits(want) {
 				t.Errorf("%s: Sample(%#08x, %#08x) = %v, SampleN gives %v", impl.name, r[i], r2[i], want, z[i])
 			}
 		}
 		other := newNormalTable(1.001)
-		impl.sample(other.v, r, r2, z)
+		impl.sample(other, r, r2, z)
 		same := 0
 		for i := range z {
 			if z[i] == nt.Sample(r[i], r2[i]) {
@@ -314,7 +325,16 @@ func TestPoissonSampleN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, pt := range map[string]*PoissonTable{"per-neuron": perNeuron, "shared": shared, "zero": zero} {
+	tables := map[string]*PoissonTable{"per-neuron": perNeuron, "shared": shared, "zero": zero}
+	// Shared tables of lengths 1 to 15.
+	for _, l := range []float64{1e-9, 1e-5, 1e-3, 0.01, 0.03, 0.08, 0.2, 0.4, 0.6, 0.9, 1.2, 1.6} {
+		pt, err := NewPoissonTable(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables[fmt.Sprintf("shared-%d", pt.Len())] = pt
+	}
+	for name, pt := range tables {
 		for _, neuron0 := range []int{0, 1, 150, 299} {
 			for n := 0; n <= 300-neuron0; n += 1 + n/3 {
 				r := make([]uint32, n)
@@ -329,6 +349,37 @@ func TestPoissonSampleN(t *testing.T) {
 				for i := range n {
 					if want := pt.Sample(neuron0+i, r[i]); k[i] != want {
 						t.Fatalf("%s: neuron %d, r %#x: SampleN %d, Sample %d", name, neuron0+i, r[i], k[i], want)
+					}
+				}
+				if pt.kmax == 0 {
+					continue
+				}
+				// Every implementation, with draws equal to thresholds and next to them,
+				// and guards past n.
+				for i := range r {
+					if i%5 == 1 {
+						r[i] = pt.t[pt.Base(neuron0+i)+i%pt.kmax] + uint32(i%3) - 1
+					}
+				}
+				for _, impl := range poissonImpls {
+					k := make([]uint32, n+16)
+					for i := range k {
+						k[i] = 0xa5a5a5a5
+					}
+					stride, t0 := pt.kmax, neuron0*pt.kmax
+					if pt.shared {
+						stride, t0 = 0, 0
+					}
+					impl.sample(pt.t[t0:], pt.kmax, stride, r, k[:n])
+					for i := range n {
+						if want := pt.Sample(neuron0+i, r[i]); k[i] != want {
+							t.Fatalf("%s: %s: neuron %d, r %#x: %d, Sample %d", impl.name, name, neuron0+i, r[i], k[i], want)
+						}
+					}
+					for i := n; i < len(k); i++ {
+						if k[i] != 0xa5a5a5a5 {
+							t.Fatalf("%s: %s: wrote k[%d] past n = %d", impl.name, name, i, n)
+						}
 					}
 				}
 			}

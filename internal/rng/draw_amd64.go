@@ -4,14 +4,16 @@ package rng
 
 import "golang.org/x/sys/cpu"
 
-// Kernels in draw_amd64.s; they give the words of drawGo. len(w0) must be a multiple
-// of the block (8 for AVX-512, 4 for AVX2), and w1 nil or as long as w0.
+// Kernels in draw_amd64.s; they give the words of drawGo. The params come by value (a
+// pointer passed through drawImpl's func value would send them to the heap at every
+// call). len(w0) must be a multiple
+// of the block (8 for AVX-512, 4 for AVX2), and w1, w2, w3 nil or as long as w0.
 
 //go:noescape
-func drawAVX512(p *philoxParams, neuron0 uint32, w0, w1 []uint32)
+func drawAVX512(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
 
 //go:noescape
-func drawAVX2(p *philoxParams, neuron0 uint32, w0, w1 []uint32)
+func drawAVX2(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
 
 func init() {
 	var impls []drawImpl

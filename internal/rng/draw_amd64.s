@@ -79,14 +79,16 @@ GLOBL iota64<>(SB), RODATA|NOPTR, $64
 	VPSRLQ          $32, a, t; \
 	VPTERNLOGQ.BCST $0x96, k+8(AX), t, d
 
-// func drawAVX512(p *philoxParams, neuron0 uint32, w0, w1 []uint32)
-// len(w0) is a multiple of 8; w1 is nil or as long.
-TEXT ·drawAVX512(SB), NOSPLIT, $0-64
-	MOVQ         p+0(FP), AX
-	MOVL         neuron0+8(FP), DX
-	MOVQ         w0_base+16(FP), DI
-	MOVQ         w0_len+24(FP), CX
-	MOVQ         w1_base+40(FP), SI
+// func drawAVX512(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
+// w1, w2, w3 are nil or as long as w0; len(w0) is a multiple of 8.
+TEXT ·drawAVX512(SB), NOSPLIT, $0-256
+	LEAQ         p+0(FP), AX // the params, passed by value: AX points at them as before
+	MOVL         neuron0+152(FP), DX
+	MOVQ         w0_base+160(FP), DI
+	MOVQ         w0_len+168(FP), CX
+	MOVQ         w1_base+184(FP), SI
+	MOVQ         w2_base+208(FP), R9
+	MOVQ         w3_base+232(FP), R10
 	MOVL         $0xD2511F53, R8
 	VPBROADCASTQ R8, Z31
 	MOVL         $0xCD9E8D57, R8
@@ -166,7 +168,7 @@ z_loop6:
 	VPMOVQD Z20, 160(DI)
 	ADDQ    $192, DI
 	TESTQ   SI, SI
-	JZ      z_next6
+	JZ      z_w2_6
 	VPMOVQD Z1, 0(SI)
 	VPMOVQD Z5, 32(SI)
 	VPMOVQD Z9, 64(SI)
@@ -174,6 +176,28 @@ z_loop6:
 	VPMOVQD Z17, 128(SI)
 	VPMOVQD Z21, 160(SI)
 	ADDQ    $192, SI
+
+z_w2_6:
+	TESTQ   R9, R9
+	JZ      z_w3_6
+	VPMOVQD Z2, 0(R9)
+	VPMOVQD Z6, 32(R9)
+	VPMOVQD Z10, 64(R9)
+	VPMOVQD Z14, 96(R9)
+	VPMOVQD Z18, 128(R9)
+	VPMOVQD Z22, 160(R9)
+	ADDQ    $192, R9
+
+z_w3_6:
+	TESTQ   R10, R10
+	JZ      z_next6
+	VPMOVQD Z3, 0(R10)
+	VPMOVQD Z7, 32(R10)
+	VPMOVQD Z11, 64(R10)
+	VPMOVQD Z15, 96(R10)
+	VPMOVQD Z19, 128(R10)
+	VPMOVQD Z23, 160(R10)
+	ADDQ    $192, R10
 
 z_next6:
 	MOVL         $48, R8
@@ -208,10 +232,24 @@ z_loop2:
 	VPMOVQD Z4, 32(DI)
 	ADDQ    $64, DI
 	TESTQ   SI, SI
-	JZ      z_next2
+	JZ      z_w2_2
 	VPMOVQD Z1, 0(SI)
 	VPMOVQD Z5, 32(SI)
 	ADDQ    $64, SI
+
+z_w2_2:
+	TESTQ   R9, R9
+	JZ      z_w3_2
+	VPMOVQD Z2, 0(R9)
+	VPMOVQD Z6, 32(R9)
+	ADDQ    $64, R9
+
+z_w3_2:
+	TESTQ   R10, R10
+	JZ      z_next2
+	VPMOVQD Z3, 0(R10)
+	VPMOVQD Z7, 32(R10)
+	ADDQ    $64, R10
 
 z_next2:
 	MOVL         $16, R8
@@ -235,9 +273,21 @@ z_loop1:
 	VPMOVQD Z0, 0(DI)
 	ADDQ    $32, DI
 	TESTQ   SI, SI
-	JZ      z_next1
+	JZ      z_w2_1
 	VPMOVQD Z1, 0(SI)
 	ADDQ    $32, SI
+
+z_w2_1:
+	TESTQ   R9, R9
+	JZ      z_w3_1
+	VPMOVQD Z2, 0(R9)
+	ADDQ    $32, R9
+
+z_w3_1:
+	TESTQ   R10, R10
+	JZ      z_next1
+	VPMOVQD Z3, 0(R10)
+	ADDQ    $32, R10
 
 z_next1:
 	VPADDQ Z28, Z29, Z29
@@ -323,14 +373,16 @@ GLOBL twelve<>(SB), RODATA|NOPTR, $32
 	VSHUFPS $0x88, x, x, x; \
 	VPERMQ  $0x08, x, x
 
-// func drawAVX2(p *philoxParams, neuron0 uint32, w0, w1 []uint32)
-// len(w0) is a multiple of 4; w1 is nil or as long.
-TEXT ·drawAVX2(SB), NOSPLIT, $0-64
-	MOVQ         p+0(FP), AX
-	MOVL         neuron0+8(FP), DX
-	MOVQ         w0_base+16(FP), DI
-	MOVQ         w0_len+24(FP), CX
-	MOVQ         w1_base+40(FP), SI
+// func drawAVX2(p philoxParams, neuron0 uint32, w0, w1, w2, w3 []uint32)
+// w1, w2, w3 are nil or as long as w0; len(w0) is a multiple of 4.
+TEXT ·drawAVX2(SB), NOSPLIT, $0-256
+	LEAQ         p+0(FP), AX // the params, passed by value: AX points at them as before
+	MOVL         neuron0+152(FP), DX
+	MOVQ         w0_base+160(FP), DI
+	MOVQ         w0_len+168(FP), CX
+	MOVQ         w1_base+184(FP), SI
+	MOVQ         w2_base+208(FP), R9
+	MOVQ         w3_base+232(FP), R10
 	MOVQ         DX, X15
 	VPBROADCASTQ X15, Y15
 	VPADDQ       iota64<>(SB), Y15, Y15
@@ -392,12 +444,30 @@ y_loop12:
 	VMOVDQU X8, 32(DI)
 	ADDQ    $48, DI
 	TESTQ   SI, SI
-	JZ      y_next12
+	JZ      y_w2_12
 	Y_PACK2(Y1, Y5)
 	VMOVDQU Y1, (SI)
 	Y_PACK1(Y9)
 	VMOVDQU X9, 32(SI)
 	ADDQ    $48, SI
+
+y_w2_12:
+	TESTQ   R9, R9
+	JZ      y_w3_12
+	Y_PACK2(Y2, Y6)
+	VMOVDQU Y2, (R9)
+	Y_PACK1(Y10)
+	VMOVDQU X10, 32(R9)
+	ADDQ    $48, R9
+
+y_w3_12:
+	TESTQ   R10, R10
+	JZ      y_next12
+	Y_PACK2(Y3, Y7)
+	VMOVDQU Y3, (R10)
+	Y_PACK1(Y11)
+	VMOVDQU X11, 32(R10)
+	ADDQ    $48, R10
 
 y_next12:
 	VPADDQ twelve<>(SB), Y15, Y15
@@ -439,10 +509,24 @@ y_loop4:
 	VMOVDQU X0, (DI)
 	ADDQ    $16, DI
 	TESTQ   SI, SI
-	JZ      y_next4
+	JZ      y_w2_4
 	Y_PACK1(Y1)
 	VMOVDQU X1, (SI)
 	ADDQ    $16, SI
+
+y_w2_4:
+	TESTQ   R9, R9
+	JZ      y_w3_4
+	Y_PACK1(Y2)
+	VMOVDQU X2, (R9)
+	ADDQ    $16, R9
+
+y_w3_4:
+	TESTQ   R10, R10
+	JZ      y_next4
+	Y_PACK1(Y3)
+	VMOVDQU X3, (R10)
+	ADDQ    $16, R10
 
 y_next4:
 	VPADDQ four<>(SB), Y15, Y15

@@ -58,6 +58,10 @@ const (
 // A NormalTable is immutable and safe for concurrent use.
 type NormalTable struct {
 	v []float32
+	// pairs[b] holds v[b] (low half) and v[b+1]-v[b] (high half, the f32.Sub that
+	// Sample computes), for b < NormalLen-1: one 64-bit gather fetches both operands of
+	// a sample (normal_amd64.s). Same bits as computing the difference per sample.
+	pairs []uint64
 }
 
 // NewNormalTable builds the standard normal table. It always gives the same values;
@@ -91,7 +95,11 @@ func newNormalTable(sigma float64) *NormalTable {
 	// extreme values so that the table reads as a whole.
 	v[0] = v[NormalTailOffset+(NormalTailLevels-1)*NormalTailStride]
 	v[NormalCells] = -v[0]
-	return &NormalTable{v: v}
+	pairs := make([]uint64, NormalLen-1)
+	for b := range pairs {
+		pairs[b] = uint64(math.Float32bits(v[b])) | uint64(math.Float32bits(f32.Sub(v[b+1], v[b])))<<32
+	}
+	return &NormalTable{v: v, pairs: pairs}
 }
 
 // Values returns the table to upload to the device (NormalLen float32, std430 layout

@@ -36,3 +36,19 @@ uvec4 philox4x32_10(uvec4 ctr, uvec2 key) {
 uvec4 rng_draw(uvec2 seed, uint stream, uint neuron, uvec2 step) {
 	return philox4x32_10(uvec4(neuron, step.x, step.y, stream), seed);
 }
+
+// rng_noise_words: the two words of neuron's Gaussian noise at step (rng.NoiseWords):
+// words (x, y) of the draw at counter step step/2 at even steps, (z, w) at odd ones.
+uvec2 rng_noise_words(uvec2 seed, uint neuron, uvec2 step) {
+	uvec2 c = uvec2((step.x >> 1u) | (step.y << 31u), step.y >> 1u);
+	uvec4 w = rng_draw(seed, RNG_STREAM_NOISE, neuron, c);
+	return (step.x & 1u) == 0u ? w.xy : w.zw;
+}
+
+// rng_poisson_word: the word of neuron's Poisson input at step (rng.PoissonWord): word
+// step%4 of the draw at counter step step/4.
+uint rng_poisson_word(uvec2 seed, uint neuron, uvec2 step) {
+	uvec2 c = uvec2((step.x >> 2u) | (step.y << 30u), step.y >> 2u);
+	uvec4 w = rng_draw(seed, RNG_STREAM_POISSON, neuron, c);
+	return w[step.x & 3u];
+}

@@ -54,3 +54,33 @@ func Counter(stream, neuron uint32, step uint64) [4]uint32 {
 func Draw(seed uint64, stream, neuron uint32, step uint64) [4]uint32 {
 	return Philox4x32(Counter(stream, neuron, step), Key(seed))
 }
+
+// How the per-step inputs use the draws: one Philox block serves NoiseSteps consecutive
+// steps of a neuron's Gaussian noise (two words a step) and PoissonSteps steps of its
+// Poisson input (one word a step), so that a step costs half a block, or a quarter,
+// instead of one. The block of step s is the draw at counter step s/NoiseSteps (or
+// s/PoissonSteps); s%NoiseSteps (s%PoissonSteps) picks the words. Layout names this
+// layout: a model hash that includes it keeps a checkpoint made under another layout
+// from resuming.
+const (
+	NoiseSteps   = 2
+	PoissonSteps = 4
+	Layout       = 2 // 1: one block per step and stream, words 0 and 1 (lifgpu 0.1.0)
+)
+
+// NoiseWords returns the two draw words of neuron's Gaussian noise at step: words 0 and
+// 1 of Draw(seed, StreamNoise, neuron, step/2) at even steps, words 2 and 3 at odd ones.
+// The GLSL rng_noise_words gives the same words.
+func NoiseWords(seed uint64, neuron uint32, step uint64) (r, r2 uint32) {
+	w := Draw(seed, StreamNoise, neuron, step/NoiseSteps)
+	j := 2 * (step % NoiseSteps)
+	return w[j], w[j+1]
+}
+
+// PoissonWord returns the draw word of neuron's Poisson input at step: word step%4 of
+// Draw(seed, StreamPoisson, neuron, step/4). The GLSL rng_poisson_word gives the same
+// word.
+func PoissonWord(seed uint64, neuron uint32, step uint64) uint32 {
+	w := Draw(seed, StreamPoisson, neuron, step/PoissonSteps)
+	return w[step%PoissonSteps]
+}

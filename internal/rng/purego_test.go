@@ -12,4 +12,7 @@ func TestPureGo(t *testing.T) {
 	if len(normalImpls) != 1 || normalImpls[0].name != "go" {
 		t.Errorf("%d SampleN implementations, the first %q; want only the portable one", len(normalImpls), normalImpls[0].name)
 	}
+	if len(poissonImpls) != 1 || poissonImpls[0].name != "go" {
+		t.Errorf("%d Poisson SampleN implementations, the first %q; want only the portable one", len(poissonImpls), poissonImpls[0].name)
+	}
 }
