@@ -24,15 +24,7 @@ func TestBenchCUBA(t *testing.T) {
 	if !strings.Contains(stdout, "lifgpu/cpu") {
 		t.Fatalf("no row:\n%s", stdout)
 	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []bench.Row
-	if err := json.Unmarshal(b, &rows); err != nil || len(rows) != 1 {
-		t.Fatalf("%v: %s", err, b)
-	}
-	r := rows[0]
+	r := oneRow(t, out)
 	// CUBA fires at a few Hz with irregular intervals (CV about 0.5).
 	if r.RateHz < 1 || r.RateHz > 20 || r.CV < 0.2 || r.CV > 1 || r.SecPerBioS <= 0 {
 		t.Errorf("row %+v", r)
@@ -49,4 +41,18 @@ func TestBenchCUBA(t *testing.T) {
 	if code, _, errs := run(t, "bench", "-workload", "cuba", "-json", t.TempDir()); code == 0 || !strings.Contains(errs, "is a folder") {
 		t.Errorf("-json onto a folder: exit %d, %s", code, errs)
 	}
+}
+
+// oneRow reads the one row of a bench -json file.
+func oneRow(t *testing.T, path string) bench.Row {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []bench.Row
+	if err := json.Unmarshal(b, &rows); err != nil || len(rows) != 1 {
+		t.Fatalf("%s: %v: %s", path, err, b)
+	}
+	return rows[0]
 }

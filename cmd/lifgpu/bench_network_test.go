@@ -1,13 +1,9 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/lifgpu/lifgpu/bench"
 )
 
 // TestBenchNetwork: lifgpu bench -workload network runs CUBA at another in-degree,
@@ -25,15 +21,7 @@ func TestBenchNetwork(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d\n%s%s", code, stdout, errs)
 		}
-		b, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rows []bench.Row
-		if err := json.Unmarshal(b, &rows); err != nil || len(rows) != 1 {
-			t.Fatalf("%v: %s", err, b)
-		}
-		r := rows[0]
+		r := oneRow(t, out)
 		if r.Synapses != 3000*120 || r.Steps != 100 || r.UpdatesPerS <= 0 || r.EventsPerS <= 0 || r.Spikes == 0 ||
 			r.EventsPerS != float64(r.Spikes)*120/r.Seconds {
 			t.Errorf("procedural %v: row %+v", proc, r)

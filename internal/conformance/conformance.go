@@ -134,16 +134,7 @@ func Random(t *testing.T, f Factory, sc Scale) {
 		cfg := RandomConfig(rng, sc.MaxN, sc.MaxSteps)
 		plan := randomPlan(rng, sc.MaxSteps)
 		t.Run(fmt.Sprintf("case%d_n%d_%s", c, cfg.N, cfg.Params.Method), func(t *testing.T) {
-			want, got := pair(t, Reference, f, cfg)
-			defer want.Close()
-			defer got.Close()
-			for _, op := range plan {
-				op.apply(t, want, cfg.N)
-				op.apply(t, got, cfg.N)
-				if d := Diff(want, got); d != "" {
-					t.Fatalf("after %s: %s", op, d)
-				}
-			}
+			lockstep(t, f, cfg, plan)
 		})
 	}
 }
@@ -185,6 +176,22 @@ func (o op) apply(t *testing.T, p lifgpu.Population, n int) {
 	}
 	if err := p.Forward(x); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// lockstep runs plan on the reference and on f side by side and compares their bits
+// after each operation.
+func lockstep(t *testing.T, f Factory, cfg lifgpu.Config, plan []op) {
+	t.Helper()
+	want, got := pair(t, Reference, f, cfg)
+	defer want.Close()
+	defer got.Close()
+	for _, op := range plan {
+		op.apply(t, want, cfg.N)
+		op.apply(t, got, cfg.N)
+		if d := Diff(want, got); d != "" {
+			t.Fatalf("after %s: %s", op, d)
+		}
 	}
 }
 

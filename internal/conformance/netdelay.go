@@ -42,16 +42,7 @@ func NetworkLongDelays(t *testing.T, f Factory, sc Scale) {
 		cfg := LongDelays(RandomNetwork(r, sc.MaxN), 1+r.IntN(40))
 		plan := randomPlan(r, sc.MaxSteps)
 		t.Run(fmt.Sprintf("case%d_n%d_%s", c, cfg.N, cfg.Params.Method), func(t *testing.T) {
-			want, got := pair(t, Reference, f, cfg)
-			defer want.Close()
-			defer got.Close()
-			for _, op := range plan {
-				op.apply(t, want, cfg.N)
-				op.apply(t, got, cfg.N)
-				if d := Diff(want, got); d != "" {
-					t.Fatalf("after %s: %s", op, d)
-				}
-			}
+			lockstep(t, f, cfg, plan)
 		})
 	}
 }
