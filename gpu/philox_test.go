@@ -55,22 +55,7 @@ void main() {
 	for i, c := range cases {
 		io[3*i], io[3*i+1] = c.ctr, c.key
 	}
-	err = ctx.th.call(func() error {
-		prog, err := compileCompute("philox_kat.comp", src, nil, include{name: "rng", file: "internal/rng/philox.glsl", src: rng.GLSLPhilox})
-		if err != nil {
-			return err
-		}
-		defer gl.DeleteProgram(prog)
-		buf := newBuffer(16*len(io), unsafe.Pointer(&io[0]), gl.DYNAMIC_COPY)
-		defer buf.Release()
-		gl.UseProgram(prog)
-		gl.Uniform1ui(gl.GetUniformLocation(prog, gl.Str("uN\x00")), uint32(len(cases)))
-		buf.bind(0)
-		gl.DispatchCompute(uint32((len(cases)+63)/64), 1, 1)
-		gl.MemoryBarrier(gl.BUFFER_UPDATE_BARRIER_BIT)
-		buf.read(0, 16*len(io), unsafe.Pointer(&io[0]))
-		return checkGL("philox known answers")
-	})
+	err = runTriples(ctx, "philox_kat.comp", src, io)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,22 +114,7 @@ void main() {
 		io[3*i] = [4]uint32{uint32(c.seed), uint32(c.seed >> 32), c.neuron}
 		io[3*i+1] = [4]uint32{uint32(c.step), uint32(c.step >> 32)}
 	}
-	err = ctx.th.call(func() error {
-		prog, err := compileCompute("draw_layout.comp", src, nil, include{name: "rng", file: "internal/rng/philox.glsl", src: rng.GLSLPhilox})
-		if err != nil {
-			return err
-		}
-		defer gl.DeleteProgram(prog)
-		buf := newBuffer(16*len(io), unsafe.Pointer(&io[0]), gl.DYNAMIC_COPY)
-		defer buf.Release()
-		gl.UseProgram(prog)
-		gl.Uniform1ui(gl.GetUniformLocation(prog, gl.Str("uN\x00")), uint32(len(cases)))
-		buf.bind(0)
-		gl.DispatchCompute(uint32((len(cases)+63)/64), 1, 1)
-		gl.MemoryBarrier(gl.BUFFER_UPDATE_BARRIER_BIT)
-		buf.read(0, 16*len(io), unsafe.Pointer(&io[0]))
-		return checkGL("draw layout")
-	})
+	err = runTriples(ctx, "draw_layout.comp", src, io)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,4 +125,26 @@ void main() {
 			t.Fatalf("seed %#x neuron %d step %#x: GLSL (noise, noise, poisson) = %08x, Go %08x", c.seed, c.neuron, c.step, got[:3], want[:3])
 		}
 	}
+}
+
+// runTriples runs a compute shader over io, triples of uvec4 (two inputs, one output)
+// for each of len(io)/3 cases (its uniform uN), with the rng GLSL included, and reads io
+// back.
+func runTriples(ctx *glContext, name, src string, io [][4]uint32) error {
+	return ctx.th.call(func() error {
+		prog, err := compileCompute(name, src, nil, include{name: "rng", file: "internal/rng/philox.glsl", src: rng.GLSLPhilox})
+		if err != nil {
+			return err
+		}
+		defer gl.DeleteProgram(prog)
+		buf := newBuffer(16*len(io), unsafe.Pointer(&io[0]), gl.DYNAMIC_COPY)
+		defer buf.Release()
+		gl.UseProgram(prog)
+		gl.Uniform1ui(gl.GetUniformLocation(prog, gl.Str("uN\x00")), uint32(len(io)/3))
+		buf.bind(0)
+		gl.DispatchCompute(uint32((len(io)/3+63)/64), 1, 1)
+		gl.MemoryBarrier(gl.BUFFER_UPDATE_BARRIER_BIT)
+		buf.read(0, 16*len(io), unsafe.Pointer(&io[0]))
+		return checkGL(name)
+	})
 }
