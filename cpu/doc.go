@@ -40,7 +40,8 @@
 //     spikes, each once;
 //   - then the spikes of the chunk are propagated: each worker takes its own range of
 //     post neurons (its blocks) from every spiking row, stored or drawn (rows are sorted
-//     by post: two binary searches), and adds the weights into the rings, so no two
+//     by post: a stored row is cut where each worker's posts begin, once when the
+//     population is made; a drawn row is searched), and adds the weights into the rings, so no two
 //     workers write the same entry and no lock is needed; the sums are of integers,
 //     so the order does not matter.
 //

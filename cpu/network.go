@@ -15,6 +15,11 @@ type network struct {
 	decEx, decIn param[float32] // see portDecay
 	scale        float32        // 2^-q
 	syn          synSet
+
+	// cuts[i*(W-1)+w-1], for W workers and w in [1, W): where worker w's posts begin
+	// in stored row i, as an offset from its start (rows are sorted by post). Worker w
+	// propagates the part between its cut and the next, so no worker searches a row.
+	cuts []uint32
 }
 
 func newNetwork(m *model.Model, kern string) *network {
@@ -27,6 +32,27 @@ func newNetwork(m *model.Model, kern string) *network {
 		scale: float32(math.Ldexp(1, -m.Net.Q)),
 		syn:   synSets[i],
 	}
+}
+
+// rowCuts computes the cuts (see network) of every stored row for the workers' post
+// ranges, once, with the workers.
+func (p *Population) rowCuts(ranges [][2]int) {
+	net, W := p.m.Net, len(ranges)
+	if net.Stored == 0 || W < 2 {
+		return
+	}
+	cuts := make([]uint32, p.n*(W-1))
+	per := (p.n + W - 1) / W
+	p.team.run(W, func(t int) {
+		for i := t * per; i < min((t+1)*per, p.n); i++ {
+			row := net.Post[net.RowStart[i]:net.RowStart[i+1]]
+			for w := 1; w < W; w++ {
+				x, _ := slices.BinarySearch(row, int32(ranges[w][0]))
+				cuts[i*(W-1)+w-1] = uint32(x)
+			}
+		}
+	})
+	p.net.cuts = cuts
 }
 
 // portDecay is a port as the synaptic step reads it: each neuron's decay, or -1 where
@@ -126,12 +152,21 @@ func (p *Population) propagateChunk(outs []workerOut, ranges [][2]int, s0 int64)
 		for k := range outs {
 			o := &outs[k]
 			if net.Stored > 0 {
+				W := len(ranges)
 				for _, ev := range o.ev {
 					a, b := net.RowStart[ev.i], net.RowStart[ev.i+1]
-					if a == b {
-						continue
+					if W > 1 { // this worker's part of the row
+						c := p.net.cuts[int(ev.i)*(W-1):]
+						if w > 0 {
+							a += int64(c[w-1])
+						}
+						if w < W-1 {
+							b = net.RowStart[ev.i] + int64(c[w])
+						}
 					}
-					sc.row(net.Post[a:b], net.Wq[a:b], net.Delay[a:b], lo, hi, int((s0+int64(ev.j))%int64(D)))
+					if a < b {
+						sc.add(net.Post[a:b], net.Wq[a:b], net.Delay[a:b], int((s0+int64(ev.j))%int64(D)))
+					}
 				}
 			}
 			rb := &o.rows
@@ -162,7 +197,12 @@ func (sc *scatter) row(post, wq []int32, d []uint16, lo, hi int32, sd int) {
 	if a >= b {
 		return
 	}
-	post, wq, d = post[a:b], wq[a:b], d[a:b]
+	sc.add(post[a:b], wq[a:b], d[a:b], sd)
+}
+
+// add adds the synapses of a row part, all of whose posts are the worker's, for a spike
+// in ring slot sd.
+func (sc *scatter) add(post, wq []int32, d []uint16, sd int) {
 	wq, d = wq[:len(post)], d[:len(post)]
 	n, D := sc.n, sc.D
 	rings := [2]unsafe.Pointer{unsafe.Pointer(&sc.ringEx[0]), unsafe.Pointer(&sc.ringIn[0])}

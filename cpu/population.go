@@ -136,6 +136,7 @@ func newPopulation(m *model.Model, opts Options) (*Population, error) {
 		p.ringEx, p.ringIn = make([]int32, m.Net.D*p.stride), make([]int32, m.Net.D*p.stride)
 		if !p.ref0 {
 			p.net = newNetwork(m, p.kern.name)
+			p.rowCuts(p.ranges())
 		}
 	}
 	return p, nil

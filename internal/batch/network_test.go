@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -272,10 +273,12 @@ func TestNetworkPreflight(t *testing.T) {
 	}
 	plain := Estimate(s, lifgpu.Config{N: 1000}, m, "cpu", false)
 	withNet := Estimate(s, cfg, m, "cpu", false)
-	// 10^5 synapses x 10 bytes, the rows' starts, the build's 40 bytes a neuron, and
-	// the synaptic state (8 + 8 x 11 slots) twice.
-	if d := withNet.Memory - plain.Memory; d != 100_000*10+8*1001+40*1000+2*(8+8*11)*1000 || withNet.Network == nil || withNet.Network.D != 11 {
-		t.Errorf("the network adds %d bytes (D = %v), want %d", d, withNet.Network, 100_000*10+8*1001+40*1000+2*(8+8*11)*1000)
+	// 10^5 synapses x 10 bytes, the rows' starts, the rows' cuts for the workers (4
+	// bytes a row for each but the first), the build's 40 bytes a neuron, and the
+	// synaptic state (8 + 8 x 11 slots) twice.
+	want := int64(100_000*10 + 8*1001 + 4*(runtime.GOMAXPROCS(0)-1)*1000 + 40*1000 + 2*(8+8*11)*1000)
+	if d := withNet.Memory - plain.Memory; d != want || withNet.Network == nil || withNet.Network.D != 11 {
+		t.Errorf("the network adds %d bytes (D = %v), want %d", d, withNet.Network, want)
 	}
 	if _, err := Start(context.Background(), Job{Recipe: r, Dir: filepath.Join(t.TempDir(), "out"), New: cpuFactory("")}); err != nil {
 		t.Error(err)

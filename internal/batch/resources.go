@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"runtime"
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/backend"
@@ -136,6 +137,11 @@ func networkNeeds(cfg lifgpu.Config, kind backend.Kind) netNeeds {
 	e := model.Expect(cfg)
 	n := int64(cfg.N)
 	stored := addSat(mulSat(bytesPerSynapse, e.Stored), 8*(n+1))
+	if kind != backend.GPU && e.Stored > 0 {
+		// The CPU's workers split each stored row by post at precomputed cuts: 4 bytes
+		// a row for each worker but the first.
+		stored = addSat(stored, mulSat(4*int64(runtime.GOMAXPROCS(0)-1), n))
+	}
 	build := buildPerNeuron * n
 	var ports int64
 	for _, tau := range []lifgpu.Values{cfg.Synapses.TauSynEx, cfg.Synapses.TauSynIn} {
