@@ -208,7 +208,8 @@ func (p *Population) scan(b, nb, k int, o *workerOut) {
 // (step, neuron) order: a stable counting sort by step over the workers' lists, which
 // are in neuron order within each step.
 func (p *Population) merge(outs []workerOut, s0 int64, k int) {
-	total := make([]uint32, k)
+	total := append(p.total[:0], make([]uint32, k)...)
+	p.total = total
 	for w := range outs {
 		for j, c := range outs[w].hist {
 			total[j] += c
@@ -226,30 +227,39 @@ func (p *Population) merge(outs []workerOut, s0 int64, k int) {
 	}
 	// Where each worker's spikes of step j go: after every spike of the steps before
 	// j, and after the spikes of step j of the workers before it (lower neurons).
-	n := len(p.h.Rec.SpikeSteps)
-	offs := make([][]int, len(outs))
-	for w := range outs {
-		offs[w] = make([]int, k)
-	}
+	// offs[w*k+j] is that place for worker w and step j.
+	start := len(p.h.Rec.SpikeSteps)
+	n := start
+	offs := append(p.offs[:0], make([]int, len(outs)*k)...)
+	p.offs = offs
 	for j := range k {
 		for w := range outs {
-			offs[w][j] = n
+			offs[w*k+j] = n
 			n += int(outs[w].hist[j])
 		}
 	}
-	p.h.Rec.SpikeSteps = slices.Grow(p.h.Rec.SpikeSteps, n-len(p.h.Rec.SpikeSteps))[:n]
-	p.h.Rec.SpikeIDs = slices.Grow(p.h.Rec.SpikeIDs, n-len(p.h.Rec.SpikeIDs))[:n]
+	p.h.Rec.SpikeSteps = slices.Grow(p.h.Rec.SpikeSteps, n-start)[:n]
+	p.h.Rec.SpikeIDs = slices.Grow(p.h.Rec.SpikeIDs, n-start)[:n]
+	place := func(w int) {
+		off, steps, ids := offs[w*k:(w+1)*k], p.h.Rec.SpikeSteps, p.h.Rec.SpikeIDs
+		for _, e := range outs[w].ev {
+			at := off[e.j]
+			off[e.j]++
+			steps[at] = int32(s0) + e.j
+			ids[at] = e.i
+		}
+	}
+	// A few spikes (a network's chunk is often one step) are placed here: goroutines
+	// would cost more than they save.
+	if n-start < 1<<14 {
+		for w := range outs {
+			place(w)
+		}
+		return
+	}
 	var wg sync.WaitGroup
 	for w := range outs {
-		wg.Go(func() {
-			off, steps, ids := offs[w], p.h.Rec.SpikeSteps, p.h.Rec.SpikeIDs
-			for _, e := range outs[w].ev {
-				at := off[e.j]
-				off[e.j]++
-				steps[at] = int32(s0) + e.j
-				ids[at] = e.i
-			}
-		})
+		wg.Go(func() { place(w) })
 	}
 	wg.Wait()
 }

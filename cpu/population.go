@@ -71,6 +71,8 @@ type Population struct {
 	ringEx, ringIn []int32
 	stride         int
 	net            *network // the fast path's view of the network; nil without one
+	total          []uint32 // merge's buffers: the chunk's spikes a step,
+	offs           []int    // and where each worker's spikes of a step go
 }
 
 // New makes a CPU population from cfg.
