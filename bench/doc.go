@@ -10,6 +10,17 @@
 // Throughput is neuron-updates per second: N * steps / seconds. At N = 10^6 every
 // implementation of the contract's arithmetic counts 6,670,161 spikes.
 //
+// # Networks
+//
+// [CUBA] is Vogels & Abbott's network as Brian2's examples/CUBA.py writes it (4000
+// neurons at p = 0.02; in-degree 80 at any size); lifgpu bench -workload cuba runs it
+// for one second of model time beside Brian2's C++ standalone mode
+// (baseline/brian2_cuba.py, [RunBrian2]) and checks that the dynamics agree ([Agree]).
+// [Network] is CUBA at any in-degree, stored or procedural (lifgpu bench -workload
+// network: 10^6 neurons with 10^8 or 10^9 synapses). [Microcircuit] is Potjans &
+// Diesmann's cortical microcircuit at any scale (lifgpu bench -workload microcircuit),
+// its rates beside the published ones.
+//
 // # Baselines
 //
 // A speed claim is a ratio to a baseline run in the same invocation on the same
