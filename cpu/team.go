@@ -92,6 +92,10 @@ func (t *team) run(n int, fn func(i int)) {
 			<-t.done // the last helper took us: its token
 		}
 	}
+	// Every part is done: a helper that parked still holding cur (as the job it last
+	// saw) must not keep the population alive through fn, or a population dropped
+	// without Close would never be cleaned up.
+	cur.fn = nil
 	t.job.Store(&job{}) // the team keeps nothing of the population between tasks
 }
 
