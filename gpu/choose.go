@@ -111,6 +111,55 @@ func chooseAuto(devs []EGLDevice, cuda string, set bool) autoChoice {
 	return c
 }
 
+// Visible reports, for each of EGL's devices devs, whether CUDA_VISIBLE_DEVICES (cuda;
+// set: whether it is set) lets this process use it, by chooseAuto's reading of the
+// variable: a device that is not NVIDIA's always; every device when the variable is not
+// set, or when no device reports a CUDA number. Otherwise an NVIDIA device is visible
+// when its UUID is listed (GPU-<uuid>), or by its CUDA number: below the number of
+// entries where EGL numbers the visible devices only (from 0, as CUDA does in the
+// process), or listed where the driver numbers every CUDA device of the machine (it
+// reports more than the variable lists). An NVIDIA device that gives no number is then
+// not visible: it may be another job's.
+func Visible(devs []EGLDevice, cuda string, set bool) []bool {
+	keep := make([]bool, len(devs))
+	var withID, nv int
+	for k, d := range devs {
+		keep[k] = !d.nvidia()
+		if d.CUDA >= 0 {
+			withID++
+		}
+		if d.nvidia() {
+			nv++
+		}
+	}
+	if !set || nv == 0 {
+		for k := range keep {
+			keep[k] = true
+		}
+		return keep
+	}
+	visible := cudaVisible(cuda)
+	listed := map[int]bool{}
+	for _, e := range visible {
+		if u, ok := strings.CutPrefix(e, "GPU-"); ok {
+			for k, d := range devs {
+				if d.UUID != "" && normUUID(d.UUID) == normUUID(u) {
+					keep[k] = true
+				}
+			}
+		} else if p, err := strconv.Atoi(e); err == nil {
+			listed[p] = true
+		}
+	}
+	whole := withID > len(visible)
+	for k, d := range devs {
+		if d.CUDA >= 0 && (whole && listed[d.CUDA] || !whole && d.CUDA < len(visible)) {
+			keep[k] = true
+		}
+	}
+	return keep
+}
+
 // cudaVisible splits CUDA_VISIBLE_DEVICES into its entries as CUDA reads them: up to
 // the first entry that is empty or a negative number ("-1" hides every device).
 func cudaVisible(s string) []string {

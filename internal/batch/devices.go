@@ -58,6 +58,10 @@ func RunDevices(ctx context.Context, j Job, devs []int) (*Result, error) {
 	}
 	start := time.Now()
 	m := len(devs)
+	// The first shard that fails (other than by an interruption) stops the others: the
+	// run cannot complete, so they would run on for nothing.
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var (
 		mu    sync.Mutex
 		done  = make([]int64, m)
@@ -90,18 +94,25 @@ func RunDevices(ctx context.Context, j Job, devs []int) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[k] = Start(ctx, jk)
+			_, errs[k] = Start(sctx, jk)
+			if errs[k] != nil && !errors.Is(errs[k], ErrInterrupted) {
+				cancel()
+			}
 		}()
 	}
 	wg.Wait()
+	resume := fmt.Sprintf("each shard resumes on its own (lifgpu run -resume %s, for K = 0..%d), then lifgpu merge -f -o %s %s",
+		filepath.Join(j.Dir, "shards", "shard-K"), m-1, j.Dir, filepath.Join(j.Dir, "shards", "shard-*"))
+	// A shard's own failure first: the others' interruptions are its consequence.
+	for k, err := range errs {
+		if err != nil && !errors.Is(err, ErrInterrupted) {
+			return nil, fmt.Errorf("shard %d/%d on device %d: %w (the other shards were stopped: once the cause is fixed, %s)", k, m, devs[k], err, resume)
+		}
+	}
 	for k, err := range errs {
 		if err != nil {
-			if errors.Is(err, ErrInterrupted) || ctx.Err() != nil {
-				// ErrInterrupted, not the shard's *InterruptedError: the remedy is for every shard.
-				return nil, fmt.Errorf("shard %d/%d on device %d: %v; each shard resumes on its own (lifgpu run -resume %s, for K = 0..%d), then lifgpu merge -o %s %s: %w",
-					k, m, devs[k], err, filepath.Join(j.Dir, "shards", "shard-K"), m-1, j.Dir, filepath.Join(j.Dir, "shards", "shard-*"), ErrInterrupted)
-			}
-			return nil, fmt.Errorf("shard %d/%d on device %d: %w", k, m, devs[k], err)
+			// ErrInterrupted, not the shard's *InterruptedError: the remedy is for every shard.
+			return nil, fmt.Errorf("shard %d/%d on device %d: %v; %s: %w", k, m, devs[k], err, resume, ErrInterrupted)
 		}
 	}
 	res, err := Merge(ctx, MergeJob{Dir: j.Dir, Force: true, Shards: dirs, Plot: j.Plot, Logger: j.Logger})
@@ -166,27 +177,22 @@ func RunReplicas(ctx context.Context, j Job, r int) ([]*Result, error) {
 // allDevices picks, of EGL's device list devs, those "-devices all" runs on: every
 // device where a context can be made, the hardware ones only when there are any (a
 // host's software renderer is not one of its GPUs), and, when CUDA_VISIBLE_DEVICES is
-// set (set) to a list of numbers, only the NVIDIA devices whose CUDA number it lists
-// (the GPUs a scheduler gave this job).
+// set (set), only the NVIDIA devices it lets this process use (the GPUs a scheduler
+// gave this job), read as the automatic choice reads it (gpu.Visible).
 func allDevices(devs []gpu.Device, cuda string, set bool) ([]int, error) {
-	visible := map[int]bool{}
-	numeric := set
-	for _, f := range strings.Split(cuda, ",") {
-		k, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil {
-			numeric = false // UUIDs, or empty: not filtered here
-			break
-		}
-		visible[k] = true
+	egl := make([]gpu.EGLDevice, len(devs))
+	for k, d := range devs {
+		egl[k] = d.EGL
 	}
+	visible := gpu.Visible(egl, cuda, set)
 	var hard, soft []int
 	var why []string
 	for k, d := range devs {
 		switch {
 		case d.Err != nil:
 			why = append(why, fmt.Sprintf("device %d: %v", k, d.Err))
-		case numeric && d.EGL.CUDA >= 0 && !visible[d.EGL.CUDA]:
-			why = append(why, fmt.Sprintf("device %d: CUDA device %d is not in CUDA_VISIBLE_DEVICES=%s", k, d.EGL.CUDA, cuda))
+		case !visible[k]:
+			why = append(why, fmt.Sprintf("device %d (CUDA device %d) is hidden by CUDA_VISIBLE_DEVICES=%q", k, d.EGL.CUDA, cuda))
 		case d.Software || d.EGL.Software:
 			soft = append(soft, k)
 		default:

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lifgpu/lifgpu"
+	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/gpu"
 )
 
@@ -295,6 +296,7 @@ func TestMergePlot(t *testing.T) {
 
 func TestAllDevices(t *testing.T) {
 	hw := func(cuda int) gpu.Device { return gpu.Device{EGL: gpu.EGLDevice{CUDA: cuda}} }
+	uu := func(cuda int, uuid string) gpu.Device { return gpu.Device{EGL: gpu.EGLDevice{CUDA: cuda, UUID: uuid}} }
 	sw := gpu.Device{Software: true, EGL: gpu.EGLDevice{CUDA: -1, Software: true}}
 	bad := gpu.Device{Err: errors.New("no context"), EGL: gpu.EGLDevice{CUDA: -1}}
 	for _, c := range []struct {
@@ -305,8 +307,12 @@ func TestAllDevices(t *testing.T) {
 	}{
 		{[]gpu.Device{hw(0), hw(1), sw}, "", false, []int{0, 1}},
 		{[]gpu.Device{sw, hw(0), bad, hw(1)}, "", false, []int{1, 3}},
+		// A driver that numbers every GPU of the machine (more than the list).
 		{[]gpu.Device{hw(0), hw(1), hw(2), hw(3), sw}, "1,3", true, []int{1, 3}},
-		{[]gpu.Device{hw(0), hw(1)}, "GPU-4f2a", true, []int{0, 1}},
+		// One that numbers the visible ones from 0, as CUDA does in the process.
+		{[]gpu.Device{hw(0), hw(1)}, "2,3", true, []int{0, 1}},
+		{[]gpu.Device{hw(0)}, "GPU-4f2a", true, []int{0}},
+		{[]gpu.Device{uu(0, "aaaa-01"), uu(1, "bbbb-02")}, "GPU-BBBB02", true, []int{1}},
 		{[]gpu.Device{sw}, "", false, []int{0}},
 		{[]gpu.Device{sw, sw}, "", false, []int{0, 1}},
 	} {
@@ -317,5 +323,40 @@ func TestAllDevices(t *testing.T) {
 	}
 	if _, err := allDevices([]gpu.Device{bad}, "", false); err == nil || !strings.Contains(err.Error(), "no context") {
 		t.Errorf("no usable device: %v", err)
+	}
+	// Set but empty (or -1) hides every CUDA device, as it does for CUDA.
+	for _, cuda := range []string{"", "-1"} {
+		if got, err := allDevices([]gpu.Device{hw(0), hw(1)}, cuda, true); err == nil || !strings.Contains(err.Error(), "hidden by CUDA_VISIBLE_DEVICES") {
+			t.Errorf("CUDA_VISIBLE_DEVICES=%q: %v, %v", cuda, got, err)
+		}
+	}
+}
+
+// TestRunDevicesStopsOnFailure: a shard that fails to start stops the others at once
+// (here a long run on device 0, while device 1 has no context), and the error names the
+// failed shard and how to go on. The time limit only catches a run that was not
+// stopped (it would take minutes).
+func TestRunDevicesStopsOnFailure(t *testing.T) {
+	r := recipeIn(t, "n = 20000\nsteps = 20000000\n[input]\nnoise = { std = 0.5 }\n")
+	cpu := cpuFactory("")
+	f := func(opts backend.Options, cfg lifgpu.Config) (lifgpu.Population, error) {
+		if opts.GPU.Device != nil && *opts.GPU.Device == 1 {
+			return nil, errors.New("no context on this device")
+		}
+		return cpu(opts, cfg)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := RunDevices(context.Background(), Job{Recipe: r, Dir: filepath.Join(t.TempDir(), "out"), New: f}, []int{0, 1})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "shard 1/2 on device 1") || !strings.Contains(err.Error(), "no context on this device") ||
+			!strings.Contains(err.Error(), "merge -f -o") || errors.Is(err, ErrInterrupted) {
+			t.Errorf("error %v", err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("shard 0 ran on after shard 1 failed")
 	}
 }

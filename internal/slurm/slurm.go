@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -86,6 +87,11 @@ func (p Plan) Write() (Scripts, error) {
 			return Scripts{}, fmt.Errorf("slurm: %s %q: no spaces, quotes or shell characters", s.what, s.v)
 		}
 	}
+	// The folder appears unquoted in the #SBATCH --output lines, which sbatch splits at
+	// white space and in which % starts a file name pattern.
+	if strings.ContainsAny(p.Dir, " \t\n\r%") {
+		return Scripts{}, fmt.Errorf("slurm: -o %q: a folder for Slurm's logs may hold no white space or %%: choose one without (a symbolic link to it will do)", p.Dir)
+	}
 	dir := filepath.Join(p.Dir, "slurm")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Scripts{}, err
@@ -139,7 +145,17 @@ func (p Plan) array() string {
 	}
 	fmt.Fprintf(&b, "# Written by lifgpu slurm: %d shard(s) x %d replica(s) of %s.\n", p.Shards, p.Replicas, what)
 	fmt.Fprintf(&b, "# A task resumes its folder when an earlier attempt started it (requeued,\n# preempted); it does nothing when the folder is complete.\nset -euo pipefail\n")
-	fmt.Fprintf(&b, "lifgpu=%s\nspec=%s\ndir=%s\nm=%d\nseed0=%d\n", quote(p.Lifgpu), quote(p.Spec), quote(p.Dir), p.Shards, p.Seed)
+	fmt.Fprintf(&b, "lifgpu=%s\nspec=%s\ndir=%s\nm=%d\n", quote(p.Lifgpu), quote(p.Spec), quote(p.Dir), p.Shards)
+	if p.SetSeed || p.Replicas > 1 {
+		// Each replica's seed, seed + i modulo 2^64 as lifgpu run -replicas counts them,
+		// written out: bash's arithmetic is signed 64-bit and would wrap a seed past
+		// 2^63 - 1 to a negative one.
+		seeds := make([]string, p.Replicas)
+		for i := range seeds {
+			seeds[i] = strconv.FormatUint(p.Seed+uint64(i), 10)
+		}
+		fmt.Fprintf(&b, "seeds=(%s)\n", strings.Join(seeds, " "))
+	}
 	fmt.Fprintf(&b, "id=${SLURM_ARRAY_TASK_ID:?not in a Slurm job array}\nrep=$((id / m))\nk=$((id %% m))\n")
 	fmt.Fprintf(&b, "out=$dir\n")
 	if p.Replicas > 1 {
@@ -156,7 +172,7 @@ func (p Plan) array() string {
 		args = append(args, `-shard "$k/$m"`)
 	}
 	if p.SetSeed || p.Replicas > 1 {
-		args = append(args, `-seed "$((seed0 + rep))"`)
+		args = append(args, `-seed "${seeds[$rep]}"`)
 	}
 	for _, a := range p.RunArgs {
 		args = append(args, quote(a))

@@ -2,6 +2,7 @@ package slurm
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -137,5 +138,36 @@ func TestSubmit(t *testing.T) {
 	}
 	if _, _, err := Submit(context.Background(), filepath.Join(tmp, "none"), sc); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Errorf("no sbatch: %v", err)
+	}
+}
+
+// TestSeedsPast63Bits: replicas of a seed above 2^63 - 1 get seed + i modulo 2^64,
+// as lifgpu run -replicas gives them (bash's signed arithmetic would make them negative).
+func TestSeedsPast63Bits(t *testing.T) {
+	p := Plan{Lifgpu: "/bin/echo", Dir: t.TempDir(), Shards: 1, Replicas: 3, Seed: 1<<64 - 2, SetSeed: true}
+	sc, err := p.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for task, want := range []string{"-seed 18446744073709551614", "-seed 18446744073709551615", "-seed 0 "} {
+		cmd := exec.Command("bash", sc.Array)
+		cmd.Env = append(os.Environ(), fmt.Sprintf("SLURM_ARRAY_TASK_ID=%d", task))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatal(err, string(out))
+		}
+		if !strings.Contains(string(out), want) {
+			t.Errorf("task %d ran %q, want %s", task, strings.TrimSpace(string(out)), want)
+		}
+	}
+}
+
+// TestDirRefused: a folder whose name would break the #SBATCH --output lines.
+func TestDirRefused(t *testing.T) {
+	for _, d := range []string{"my runs", "run%1", "a\nb"} {
+		p := Plan{Lifgpu: "/bin/echo", Dir: filepath.Join(t.TempDir(), d), Shards: 2, Replicas: 1}
+		if _, err := p.Write(); err == nil || !strings.Contains(err.Error(), "no white space or %") {
+			t.Errorf("-o %q: %v", d, err)
+		}
 	}
 }
