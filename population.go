@@ -78,7 +78,8 @@ func (c Config) Validate() error {
 		return &FieldError{Field: "n", Value: c.N, Rule: fmt.Sprintf("must be in 1..%d", MaxN)}
 	}
 	if c.First < 0 || c.First > MaxN-c.N {
-		return &FieldError{Field: "first", Value: c.First, Rule: fmt.Sprintf("must be in 0..%d, so that the global indices first..first+n-1 (n = %d) stay below 2^31-1", MaxN-c.N, c.N)}
+		return &FieldError{Field: "first", Value: c.First, Rule: fmt.Sprintf("must be in 0..%d, so that the global indices first..first+n-1 (n = %d) stay below 2^31-1", MaxN-c.N, c.N),
+			Remedy: "give the shard's first global neuron index (Config.Shard sets it)"}
 	}
 	if c.First != 0 && c.HasNetwork() {
 		return &FieldError{Field: "first", Value: c.First, Rule: "must be 0 for a network: a shard of a network would need the spikes of the other shards",

@@ -21,7 +21,7 @@ func (c Config) Shard(lo, hi int) (Config, error) {
 	}
 	if lo < 0 || hi > c.N || lo >= hi {
 		return Config{}, &FieldError{Field: "shard", Value: fmt.Sprintf("[%d, %d)", lo, hi),
-			Rule: fmt.Sprintf("must be a non-empty range of the %d neurons", c.N)}
+			Rule: fmt.Sprintf("must be a non-empty range of the %d neurons", c.N), Remedy: fmt.Sprintf("give 0 <= lo < hi <= %d", c.N)}
 	}
 	s := c
 	s.N, s.First = hi-lo, c.First+lo

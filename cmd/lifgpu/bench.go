@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,13 +67,28 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	if *backends != "cpu" && *backends != "gpu" && *backends != "all" {
+		return fmt.Errorf("-backend %q: must be cpu, gpu or all", *backends)
+	}
+	// A flag that the workload does not read is refused, not ignored.
+	only := map[string][]string{"in-degree": {"network"}, "procedural": {"network"}, "warmup": {"network"},
+		"scale": {"microcircuit"}, "plot": {"w1", "cuba", "network"}, "methods": {"w1"}, "modes": {"w1"}, "reps": {"w1"}}
+	var stray error
+	fs.Visit(func(fl *flag.Flag) {
+		if ws, ok := only[fl.Name]; ok && !slices.Contains(ws, *workload) && stray == nil {
+			stray = fmt.Errorf("-%s is for -workload %s, not %s", fl.Name, strings.Join(ws, " or "), *workload)
+		}
+	})
+	if stray != nil {
+		return stray
+	}
 	switch *workload {
 	case "w1":
 	case "cuba":
 		return benchCUBA(cubaArgs{ns: *ns, backends: *backends, dev: dev, noBase: *noBase, jsonOut: *jsonOut, plotOut: *plotOut}, stdout, stderr)
 	case "network":
 		return benchNetwork(netArgs{sizes: sizes, k: *inDegree, procedural: *procedural, warm: *warmup, steps: *steps,
-			backends: *backends, dev: dev, jsonOut: *jsonOut}, stdout)
+			backends: *backends, dev: dev, jsonOut: *jsonOut, plotOut: *plotOut}, stdout)
 	case "microcircuit":
 		return benchMicrocircuit(*scale, *backends, dev, *jsonOut, stdout)
 	default:

@@ -19,13 +19,15 @@ type netArgs struct {
 	backends    string
 	dev         *int
 	jsonOut     string
+	plotOut     string
 }
 
 // benchNetwork runs bench.Network (CUBA at in-degree k) at each size on the backends
 // asked for: warm steps first (untimed: every neuron fires in the first few
 // milliseconds), then steps timed. It prints neuron-updates/s, synaptic events/s (the
 // timed steps' spikes times the mean out-degree k: what a stored row holds on average,
-// and what a procedural one draws), the time per step and the mean rate.
+// and what a procedural one draws; the synapses column is n*k, the expected count), the
+// time per step and the mean rate.
 func benchNetwork(a netArgs, stdout io.Writer) error {
 	if a.k < 1 {
 		return fmt.Errorf("-in-degree %d: must be at least 1", a.k)
@@ -70,8 +72,16 @@ func benchNetwork(a netArgs, stdout io.Writer) error {
 		}
 	}
 	if a.jsonOut != "" {
-		b, _ := json.MarshalIndent(rows, "", "  ")
-		return batch.WriteFileAtomic(a.jsonOut, append(b, '\n'))
+		b, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return fmt.Errorf("-json %s: %w", a.jsonOut, err)
+		}
+		if err := batch.WriteFileAtomic(a.jsonOut, append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	if a.plotOut != "" {
+		return bench.Plot(a.plotOut, rows, fmt.Sprintf("network (CUBA at in-degree %d, %s), %d steps, %s", a.k, how, a.steps, date))
 	}
 	return nil
 }
@@ -106,7 +116,7 @@ func networkRun(back string, a netArgs, n int, date string) (bench.Row, error) {
 	if err != nil {
 		return bench.Row{}, err
 	}
-	d := bench.SpikeDynamics(rec, n, float64(a.steps)*0.1/1000)
+	d := bench.SpikeDynamics(rec, n, float64(a.steps)*cfg.Params.Dt/1000)
 	return bench.Row{Name: name, Backend: back, N: n, Steps: a.steps, Seconds: wall,
 		UpdatesPerS: float64(n) * float64(a.steps) / wall, MsPerStep: wall * 1000 / float64(a.steps),
 		Spikes: uint64(d.Spikes), Synapses: int64(n) * int64(a.k), EventsPerS: float64(d.Spikes) * float64(a.k) / wall,

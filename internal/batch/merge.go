@@ -684,11 +684,26 @@ type mergedInfo struct {
 	Host        map[string]any  `json:"host"`
 }
 
+// mergedNotes is every shard's notes (values flushed, ...), each once, in shard order.
+func mergedNotes(shards []*shardRun) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range shards {
+		for _, n := range s.Notes {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
 func writeMergedRunJSON(dir string, shards []*shardRun, res *Result) error {
 	first := shards[0]
 	info := mergedInfo{Lifgpu: lifgpu.Version, Go: runtime.Version(), Spec: first.Spec, Seed: first.Seed, Backend: "merged",
 		Finished: time.Now().UTC().Round(time.Millisecond), WallS: res.Wall.Seconds(), Neurons: res.N, Steps: res.Steps,
-		Spikes: res.Spikes, MeanRateHz: res.MeanRateHz, Files: res.Files, Notes: first.Notes, SpecHash: first.Shard.SpecHash, Host: host()}
+		Spikes: res.Spikes, MeanRateHz: res.MeanRateHz, Files: res.Files, Notes: mergedNotes(shards), SpecHash: first.Shard.SpecHash, Host: host()}
 	backends := map[string]bool{}
 	var names []string
 	for _, s := range shards {
