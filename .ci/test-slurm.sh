@@ -36,6 +36,8 @@ cleanup() {
   fi
   for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  # A task slurmd started and the daemons' end left behind (slurmstepd's children).
+  pkill -f "$T/" 2>/dev/null || true
   if [ $rc -ne 0 ]; then
     echo "test-slurm: logs in $T (kept)" >&2
     for f in "$T"/*.log "$T"/cluster/slurm/*.out; do [ -f "$f" ] && { echo "--- $f"; tail -n 30 "$f"; } >&2; done
@@ -147,7 +149,8 @@ requeued=
 for _ in $(seq 600); do
   d=$T/cluster/shard-1
   if [ -f "$d/checkpoint.npz" ] && [ ! -f "$d/run.json" ]; then
-    scontrol requeue "${array}_1" && requeued=yes
+    scontrol requeue "${array}_1" || fail "scontrol requeue ${array}_1 failed (see above)"
+    requeued=yes
     echo "test-slurm: $(date +%T) requeued task ${array}_1 mid-run, after its first checkpoint"
     break
   fi
