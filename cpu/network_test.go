@@ -79,7 +79,7 @@ func TestNetworkResume(t *testing.T) {
 		if k == "reference" {
 			continue
 		}
-		t.Run(k, func(t *testing.T) { conformance.NetworkResumeDelays(t, factory(cpu.Options{Kernel: k}), sc) })
+		t.Run(k, func(t *testing.T) { conformance.NetworkResume(t, factory(cpu.Options{Kernel: k}), sc) })
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/lifgpu/lifgpu"
-	"github.com/lifgpu/lifgpu/internal/compare"
 )
 
 // LongDelays returns cfg with every delay of its projections made longer by extra
@@ -44,63 +43,5 @@ func NetworkLongDelays(t *testing.T, f Factory, sc Scale) {
 		t.Run(fmt.Sprintf("case%d_n%d_%s", c, cfg.N, cfg.Params.Method), func(t *testing.T) {
 			lockstep(t, f, cfg, plan)
 		})
-	}
-}
-
-// NetworkResumeDelays checks checkpoints of random networks, half of them with long
-// delays (LongDelays), across backends: a population of f restored from the reference's
-// state (the currents and the delay rings with their spikes in flight) reads that state
-// back and goes on with the reference's bits, and so does the reference restored from
-// f's state.
-func NetworkResumeDelays(t *testing.T, f Factory, sc Scale) {
-	r := rand.New(rand.NewPCG(41, 42))
-	for c := range max(2, sc.Cases) {
-		cfg := RandomNetwork(r, sc.MaxN)
-		if c%2 == 1 {
-			cfg = LongDelays(cfg, 1+r.IntN(20))
-		}
-		first, second := 1+r.IntN(sc.MaxSteps), 1+r.IntN(sc.MaxSteps)
-		for _, dir := range []struct {
-			name     string
-			from, to Factory
-		}{{"reference-to-backend", Reference, f}, {"backend-to-reference", f, Reference}} {
-			t.Run(fmt.Sprintf("case%d_n%d_%d+%d/%s", c, cfg.N, first, second, dir.name), func(t *testing.T) {
-				whole, resumed := pair(t, dir.from, dir.to, cfg)
-				defer whole.Close()
-				defer resumed.Close()
-				if err := whole.Run(first); err != nil {
-					t.Fatal(err)
-				}
-				st, err := whole.State()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := whole.ClearRecording(); err != nil {
-					t.Fatal(err)
-				}
-				if err := resumed.Run(3); err != nil { // a state that Restore must replace
-					t.Fatal(err)
-				}
-				if err := resumed.Restore(st); err != nil {
-					t.Fatal(err)
-				}
-				back, err := resumed.State()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if d := compare.States(st, back); d != "" {
-					t.Fatalf("State after Restore: %s", d)
-				}
-				if err := whole.Run(second); err != nil {
-					t.Fatal(err)
-				}
-				if err := resumed.Run(second); err != nil {
-					t.Fatal(err)
-				}
-				if d := Diff(whole, resumed); d != "" {
-					t.Fatal(d)
-				}
-			})
-		}
 	}
 }
