@@ -109,12 +109,14 @@ func exactGo(b *block) {
 	}
 }
 
-// kernelSet is a pair of block kernels with the name that run.json reports.
+// kernelSet is a pair of block kernels and the synaptic steps of the same instruction
+// set (syn.go), with the name that run.json reports.
 type kernelSet struct {
-	name         string
-	euler, exact kernel
+	name               string
+	euler, exact       kernel
+	synEuler, synExact synKernel
 }
 
 // kernelSets lists the kernels this machine can run, fastest first; architecture files
-// prepend theirs in init. The portable pair is always last.
-var kernelSets = []kernelSet{{name: "go", euler: eulerGo, exact: exactGo}}
+// prepend theirs in init. The portable set is always last.
+var kernelSets = []kernelSet{{name: "go", euler: eulerGo, exact: exactGo, synEuler: synEulerGo, synExact: synExactGo}}

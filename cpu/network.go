@@ -14,7 +14,6 @@ import (
 type network struct {
 	decEx, decIn param[float32] // see portDecay
 	scale        float32        // 2^-q
-	syn          synSet
 
 	// cuts[i*(W-1)+w-1], for W workers and w in [1, W): where worker w's posts begin
 	// in stored row i, as an offset from its start (rows are sorted by post). Worker w
@@ -22,15 +21,10 @@ type network struct {
 	cuts []uint32
 }
 
-func newNetwork(m *model.Model, kern string) *network {
-	i := slices.IndexFunc(synSets, func(s synSet) bool { return s.name == kern })
-	if i < 0 {
-		i = len(synSets) - 1
-	}
+func newNetwork(m *model.Model) *network {
 	return &network{
 		decEx: newParam(portDecay(m.Ex, m.N), m.N), decIn: newParam(portDecay(m.In, m.N), m.N),
 		scale: float32(math.Ldexp(1, -m.Net.Q)),
-		syn:   synSets[i],
 	}
 }
 
@@ -86,9 +80,9 @@ func (p *Population) synDrive(e, in []float32, lo, hi int, s int64) {
 		r: p.r.at(lo), uRest: p.uRest.at(lo), n: hi - lo, scale: nt.scale,
 	}
 	if p.m.Method == "exact" {
-		nt.syn.exact(&b)
+		p.kern.synExact(&b)
 	} else {
-		nt.syn.euler(&b)
+		p.kern.synEuler(&b)
 	}
 }
 

@@ -137,7 +137,7 @@ func newPopulation(m *model.Model, opts Options) (*Population, error) {
 		}
 		p.ringEx, p.ringIn = make([]int32, m.Net.D*p.stride), make([]int32, m.Net.D*p.stride)
 		if !p.ref0 {
-			p.net = newNetwork(m, p.kern.name)
+			p.net = newNetwork(m)
 			p.rowCuts(p.ranges())
 		}
 	}

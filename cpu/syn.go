@@ -30,7 +30,7 @@ type synBlock struct {
 	scale          float32  // 2^-q
 }
 
-// synKernel runs one synBlock; which one runs is chosen at start-up (see synSets).
+// synKernel runs one synBlock; which one runs is chosen at start-up with the block kernels (see kernelSets).
 type synKernel func(b *synBlock)
 
 // synEulerGo is the portable synaptic step for the Euler method.
@@ -80,13 +80,3 @@ func synGo(b *synBlock, exact bool) {
 
 // isDelta reports whether a port's decay marks a delta port: its sign bit is set.
 func isDelta(dec float32) bool { return math.Float32bits(dec)>>31 != 0 }
-
-// synSet is one implementation of the synaptic step.
-type synSet struct {
-	name         string
-	euler, exact synKernel
-}
-
-// synSets lists the synaptic steps this machine can run, fastest first; architecture
-// files prepend theirs in init. The portable set is always last.
-var synSets = []synSet{{name: "go", euler: synEulerGo, exact: synExactGo}}

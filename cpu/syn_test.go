@@ -133,15 +133,15 @@ func synModel(c *synCase, exact bool) *synCase {
 // rings (read and cleared), both currents (left alone on delta lanes), and the guards
 // after every array.
 func TestSyn(t *testing.T) {
-	if synSets[len(synSets)-1].name != "go" {
-		t.Fatalf("synSets must end with the portable set")
+	if kernelSets[len(kernelSets)-1].name != "go" {
+		t.Fatalf("kernelSets must end with the portable set")
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, s := range synSets {
+	for _, s := range kernelSets {
 		for _, exact := range []bool{false, true} {
-			name, k := "euler", s.euler
+			name, k := "euler", s.synEuler
 			if exact {
-				name, k = "exact", s.exact
+				name, k = "exact", s.synExact
 			}
 			t.Run(name+"/"+s.name, func(t *testing.T) {
 				bad := 0
@@ -150,9 +150,9 @@ func TestSyn(t *testing.T) {
 						t.Errorf(format, args...)
 					}
 				}
-				goK := synSets[len(synSets)-1].euler
+				goK := kernelSets[len(kernelSets)-1].synEuler
 				if exact {
-					goK = synSets[len(synSets)-1].exact
+					goK = kernelSets[len(kernelSets)-1].synExact
 				}
 				for trial := range 300 {
 					n := lanes * (1 + trial%64)
@@ -210,11 +210,11 @@ func BenchmarkSyn(b *testing.B) {
 		c.iEx[i], c.iIn[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
 		c.in[i], c.r[i], c.uRest[i] = float32(rng.NormFloat64()), 1, -60
 	}
-	for _, s := range synSets {
+	for _, s := range kernelSets {
 		for _, exact := range []bool{false, true} {
-			name, k := "euler", s.euler
+			name, k := "euler", s.synEuler
 			if exact {
-				name, k = "exact", s.exact
+				name, k = "exact", s.synExact
 			}
 			blk := synBlock{e: &c.e[0], in: &c.in[0], ringEx: &c.ringEx[0], ringIn: &c.ringIn[0], iEx: &c.iEx[0], iIn: &c.iIn[0],
 				decEx: &c.decEx[0], decIn: &c.decIn[0], r: &c.r[0], uRest: &c.uRest[0], n: blockSize, scale: c.scale}
