@@ -72,7 +72,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	}
 	// A flag that the workload does not read is refused, not ignored.
 	only := map[string][]string{"in-degree": {"network"}, "procedural": {"network"}, "warmup": {"network"},
-		"scale": {"microcircuit"}, "plot": {"w1", "cuba", "network"}, "methods": {"w1"}, "modes": {"w1"}, "reps": {"w1"}}
+		"scale": {"microcircuit"}, "plot": {"w1", "cuba", "network"}, "methods": {"w1"}, "modes": {"w1"}, "reps": {"w1"},
+		"steps": {"w1", "network"}, "peers-timeout": {"w1"}}
 	var stray error
 	fs.Visit(func(fl *flag.Flag) {
 		if ws, ok := only[fl.Name]; ok && !slices.Contains(ws, *workload) && stray == nil {

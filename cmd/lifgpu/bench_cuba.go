@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -40,9 +38,6 @@ func benchCUBA(a cubaArgs, stdout, stderr io.Writer) error {
 	backs := []string{a.backends}
 	if a.backends == "all" {
 		backs = []string{"cpu", "gpu"}
-	}
-	if err := checkJSONOut(a.jsonOut); err != nil {
-		return err
 	}
 	date := time.Now().UTC().Format("2006-01-02")
 	fmt.Fprintf(stdout, "workload CUBA (Vogels & Abbott 2005, in-degree 80), %d steps = 1 s of model time, %s, %d CPUs (GOMAXPROCS %d), %s\n",
@@ -133,20 +128,4 @@ func cubaRun(back string, dev *int, n int, date string) (bench.Row, error) {
 		UpdatesPerS: float64(n) * bench.CUBASteps / wall, Spikes: uint64(d.Spikes), Synapses: syn,
 		EventsPerS: float64(d.Spikes) * 80 / wall, SecPerBioS: wall, RateHz: d.RateHz, CV: d.CV,
 		BuildSecond: build.Seconds(), Device: pop.Backend(), Date: date}, nil
-}
-
-// checkJSONOut refuses, before any measurement, a -json path whose folder is missing
-// or that names a folder.
-func checkJSONOut(path string) error {
-	if path == "" {
-		return nil
-	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return fmt.Errorf("-json %s is a folder: give a file name", path)
-	}
-	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("-json %s: the folder %s does not exist", path, dir)
-	}
-	return nil
 }

@@ -22,9 +22,6 @@ const (
 // over the whole run), the per-population rates of the last second beside the
 // published ones, and the published GPU figures beside the real-time factor.
 func benchMicrocircuit(scale float64, backends string, dev *int, jsonOut string, stdout io.Writer) error {
-	if err := checkJSONOut(jsonOut); err != nil {
-		return err
-	}
 	cfg, err := bench.Microcircuit(scale, 1)
 	if err != nil {
 		return err

@@ -40,9 +40,6 @@ func benchNetwork(a netArgs, stdout io.Writer) error {
 			return fmt.Errorf("-in-degree %d is more than -n %d: a neuron has at most n presynaptic partners here (p = k/n <= 1)", a.k, n)
 		}
 	}
-	if err := checkJSONOut(a.jsonOut); err != nil {
-		return err
-	}
 	backs := []string{a.backends}
 	if a.backends == "all" {
 		backs = []string{"cpu", "gpu"}

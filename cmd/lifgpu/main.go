@@ -7,11 +7,11 @@
 //	lifgpu run ... [-shard k/m | -devices all|K,K,... | -replicas r]
 //	lifgpu merge -o OUT [-f] SHARD_DIR...
 //	lifgpu slurm [-config spec.toml] -o DIR [-shards m] [-replicas r] [-partition P] [-time T] [-gpus-per-task G] [-submit]
-//	lifgpu validate spec.toml
+//	lifgpu validate [-o DIR] [-plot] spec.toml
 //	lifgpu check [-config spec.toml] [-n N] [-steps S] [-device K]
 //	lifgpu view [-config spec.toml] [-n N] [-seed S] [-steps-per-frame K] [-frames N] [-screenshot FILE]
 //	lifgpu info
-//	lifgpu bench [-backend cpu|gpu|all] [-device K] [-n N,N] [-steps S] [-json FILE] [-plot FILE] [-no-baseline]
+//	lifgpu bench [-workload w1|cuba|network|microcircuit] [-backend cpu|gpu|all] [-device K] [-n N,N] [-steps S] [-json FILE] [-plot FILE] [-no-baseline] ...
 //	lifgpu version
 //
 // Without -config, run uses a built-in spec: 100,000 neurons with heterogeneous bias for
@@ -141,7 +141,7 @@ Commands:
   check     run a spec on both backends and compare them bit for bit
   view      watch a spec run on the GPU backend in a window (a build with -tags 'egl glfw': make view)
   info      print the EGL devices, the GL device auto picks, its limits, and the CPU kernels
-  bench     measure throughput on workload W1 beside the baselines
+  bench     measure speed beside the baselines: W1 (uncoupled), CUBA beside Brian2, networks, the microcircuit
   version   print the version
 
 Run 'lifgpu run -h' for the flags of run.
