@@ -49,6 +49,9 @@ type Viewer struct {
 	m    *model.Model
 	opts Options
 
+	st0    lifgpu.State // the population at step 0: what r restarts from
+	lo, hi float32      // the colour map's range (colorRange)
+
 	k                               int
 	paused, stepOnce, restart, shot bool
 	panels                          Panels // the last frame's
@@ -93,8 +96,11 @@ func Run(cfg lifgpu.Config, opts Options) error {
 		return err
 	}
 	defer v.pop.Close()
-	lo, hi := colorRange(m)
-	if v.r, err = newRenderer(&v.lay, lo, hi); err != nil {
+	if v.st0, err = v.pop.State(); err != nil {
+		return err
+	}
+	v.lo, v.hi = colorRange(m)
+	if v.r, err = newRenderer(&v.lay, v.lo, v.hi); err != nil {
 		return err
 	}
 	defer v.r.release()
@@ -226,21 +232,7 @@ func (v *Viewer) snapshot(stepped bool) error {
 // restartRun puts the population back at step 0 (its initial state) and forgets the
 // history.
 func (v *Viewer) restartRun() error {
-	st, err := v.pop.State()
-	if err != nil {
-		return err
-	}
-	st.Step = 0
-	for i := range st.U {
-		st.U[i] = v.m.U0.At(i)
-	}
-	clear(st.Ref)
-	clear(st.Counts)
-	clear(st.IEx)
-	clear(st.IIn)
-	clear(st.RingEx)
-	clear(st.RingIn)
-	if err := v.pop.Restore(st); err != nil {
+	if err := v.pop.Restore(v.st0); err != nil {
 		return err
 	}
 	v.r.reset()
@@ -254,8 +246,7 @@ func (v *Viewer) texts() []text {
 	add := func(s string, x, y int) { out = append(out, text{s, x, y}) }
 	if !p.Image.Empty() {
 		add(fmt.Sprintf("membrane potential of %d neurons%s; white: spiked in the frame", v.m.N, v.sampled()), Margin, p.Image.Y-TextH-4)
-		lo, hi := colorRange(v.m)
-		left, right := fmt.Sprintf("%g mV (u_reset)", lo), fmt.Sprintf("(u_th) %g mV", hi)
+		left, right := fmt.Sprintf("%g mV (u_reset)", v.lo), fmt.Sprintf("(u_th) %g mV", v.hi)
 		lw, rw := TextWidth(left), TextWidth(right)
 		if lw+rw+8 <= p.Bar.W {
 			add(left, p.Bar.X, p.Bar.Y+p.Bar.H+2)
