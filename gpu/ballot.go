@@ -42,7 +42,7 @@ const (
 // shaders) rather than GL_ARB_shader_ballot with GL_ARB_gpu_shader_int64. It runs on the
 // GL thread.
 func (p *Population) ballotSupport() (on, khr bool) {
-	if ballotMode <= 0 || !(p.m.Record.Spikes || p.m.Record.Rate || p.m.Net != nil) {
+	if ballotMode <= 0 || !(p.lay.list || p.m.Record.Rate) {
 		return false, false
 	}
 	ext := p.ctx.ext

@@ -172,7 +172,7 @@ func (p *Population) allocate() error {
 		thr := m.PoissonTable.Thresholds()
 		p.poissonBuf = p.bufs.alloc(4*len(thr), unsafe.Pointer(&thr[0]), gl.STATIC_DRAW)
 	}
-	if m.Record.Spikes || p.lay.net != nil {
+	if p.lay.list {
 		p.spikeCap = pl.spikeCap
 		p.spikeBuf = p.bufs.alloc(p.lay.spikeHeader()+8*p.spikeCap, nil, gl.DYNAMIC_COPY)
 	}

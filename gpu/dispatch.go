@@ -101,7 +101,7 @@ func (p *Population) maxK() int {
 		rows := p.plan.traceCap / p.lay.traces
 		k = min(k, rows*p.m.Record.Every())
 	}
-	if p.m.Record.Spikes || p.lay.net != nil {
+	if p.lay.list {
 		// The spike counter is 32 bits and counts every spike of a dispatch (of a
 		// network's batch), at most one a neuron a step: keep k*N below 2^32 so that it
 		// cannot wrap.

@@ -24,7 +24,8 @@ const (
 type layout struct {
 	fields      []pnField // per-neuron parameters, in their order in a Params record
 	schedPN     bool      // some schedule entry is per neuron
-	stateCopies int       // 2 when the spike list is recorded (a dispatch can be redone), else 1
+	stateCopies int       // 2 when the spike list is kept (a dispatch can be redone), else 1
+	list        bool      // the spike list is kept: recorded, or a network's to propagate
 	traces      int
 	rate        bool
 
@@ -119,7 +120,8 @@ type namedField struct {
 
 func layoutOf(m *model.Model) layout {
 	l := layout{stateCopies: 1, traces: len(m.Record.Traces), rate: m.Record.Rate}
-	if m.Record.Spikes || m.Net != nil {
+	l.list = m.Record.Spikes || m.Net != nil
+	if l.list {
 		l.stateCopies = 2 // a dispatch may be done again (a network's: its spike list may overflow)
 	}
 	for _, f := range []namedField{{"PN_ALPHA", &m.Alpha}, {"PN_R", &m.R}, {"PN_UREST", &m.URest}, {"PN_URESET", &m.UReset}, {"PN_UTH", &m.UTh}, {"PN_BIAS", &m.Bias}} {
