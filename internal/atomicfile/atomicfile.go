@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write calls write with a buffered writer on a temporary file next to path ("."+name+
@@ -21,7 +22,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	f, err := os.CreateTemp(dir, "."+base+tmpMark+"*")
 	if err != nil {
 		return fmt.Errorf("cannot create a temporary file in %s: %w; check that the folder exists and is writable", dir, err)
 	}
@@ -67,4 +68,22 @@ func WriteFile(path string, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
+}
+
+// tmpMark follows the target's name in a temporary file's: "." + name + tmpMark + a
+// random number.
+const tmpMark = ".tmp"
+
+// Target reports whether base (a file name without its folder) is the name of a
+// temporary file that Write makes, and the name of the file it was to become.
+func Target(base string) (string, bool) {
+	rest, ok := strings.CutPrefix(base, ".")
+	if !ok {
+		return "", false
+	}
+	i := strings.LastIndex(rest, tmpMark)
+	if i <= 0 {
+		return "", false
+	}
+	return rest[:i], true
 }

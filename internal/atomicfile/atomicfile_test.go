@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -33,5 +34,34 @@ func TestWrite(t *testing.T) {
 	}
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o644 {
 		t.Errorf("mode %v", st.Mode())
+	}
+}
+
+// TestTarget: the temporary files Write makes name their target, and other names are
+// not taken for them.
+func TestTarget(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"spikes.npz", "a.tmp.npz", ".hidden"} {
+		var tmp string
+		err := Write(filepath.Join(dir, name), func(io.Writer) error {
+			ents, _ := os.ReadDir(dir)
+			for _, e := range ents {
+				if e.Name() != name && strings.HasPrefix(e.Name(), "."+name) {
+					tmp = e.Name()
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := Target(tmp); !ok || got != name {
+			t.Errorf("Target(%q) = %q, %v; want %q", tmp, got, ok, name)
+		}
+	}
+	for _, name := range []string{"spikes.npz", ".tmp123", ".npz", "x.tmp1"} {
+		if got, ok := Target(name); ok {
+			t.Errorf("Target(%q) = %q: not a temporary file", name, got)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lifgpu/lifgpu/internal/atomicfile"
 	"github.com/lifgpu/lifgpu/internal/model"
 )
 
@@ -203,10 +204,8 @@ func owns(files []string, name string) bool {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		dir, base = name[:i+1], name[i+1:]
 	}
-	if rest, ok := strings.CutPrefix(base, "."); ok {
-		if i := strings.Index(rest, ".tmp"); i > 0 {
-			base = rest[:i]
-		}
+	if target, ok := atomicfile.Target(base); ok {
+		base = target
 	}
 	name = dir + base
 	for _, f := range files {

@@ -17,6 +17,7 @@ import (
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/backend"
 	"github.com/lifgpu/lifgpu/gpu"
+	"github.com/lifgpu/lifgpu/internal/atomicfile"
 	"github.com/lifgpu/lifgpu/internal/model"
 	"github.com/lifgpu/lifgpu/internal/regular"
 	"github.com/lifgpu/lifgpu/internal/spec"
@@ -393,8 +394,8 @@ func (j Job) log() *slog.Logger {
 // isTransient reports whether name is one of what a run keeps only while it runs: the
 // checkpoint, the parts, and temporary files.
 func isTransient(name string) bool {
-	base := name[strings.LastIndexByte(name, '/')+1:]
-	return name == checkpointName || strings.HasPrefix(name, partsDir+"/") || strings.HasPrefix(base, ".") && strings.Contains(base, ".tmp")
+	_, tmp := atomicfile.Target(name[strings.LastIndexByte(name, '/')+1:])
+	return name == checkpointName || strings.HasPrefix(name, partsDir+"/") || tmp
 }
 
 // cleanParts removes the parts numbered above keep (written after the last
@@ -402,8 +403,8 @@ func isTransient(name string) bool {
 func cleanParts(dir string, files []string, keep int) error {
 	return removeOwned(dir, files, func(name string) bool {
 		base := name[strings.LastIndexByte(name, '/')+1:]
-		if strings.HasPrefix(base, ".") {
-			return strings.Contains(base, ".tmp")
+		if _, tmp := atomicfile.Target(base); tmp {
+			return true
 		}
 		k, ok := partIndex(base)
 		return strings.HasPrefix(name, partsDir+"/") && ok && k > keep
