@@ -135,8 +135,10 @@ func (r *runner) finish(ctx context.Context, wall time.Duration) (*Result, error
 
 // partsArray is array name of the parts of kind as one array to write a part at a
 // time: a first pass checks the parts' headers and sums their lengths (a missing part
-// is an error), the writer then reads each part's data once, checking it (readPart).
-// tail are the dimensions after the first (the traces' k).
+// is an error). The writer then reads the parts: for "t", the first array of every
+// kind's file, each part whole, checking every value (readPart); for the others, only
+// their own entry, its CRC-32 checked (those values were checked with t's). tail are
+// the dimensions after the first (the traces' k).
 //
 // shift is added to every element of an int32 array: a shard's neuron ids become global.
 func (r *runner) partsArray(ctx context.Context, kind, name string, like any, tail []int, shift int32) (npy.Pieces, error) {
@@ -161,16 +163,26 @@ func (r *runner) partsArray(ctx context.Context, kind, name string, like any, ta
 			if err := ctx.Err(); err != nil {
 				return err // the file being written is dropped whole
 			}
-			a, err := readPart(partPath(dir, kind, k), kind, m, partStart(r.parts, k), r.parts[k-1].end)
-			if err != nil {
-				return missing(k, err)
+			path := partPath(dir, kind, k)
+			var data any
+			if name == "t" {
+				a, err := readPart(path, kind, m, partStart(r.parts, k), r.parts[k-1].end)
+				if err != nil {
+					return missing(k, err)
+				}
+				data = a[name].Data
+			} else {
+				var err error
+				if data, err = readEntry(path, name, like); err != nil {
+					return missing(k, err)
+				}
 			}
-			if ids, ok := a[name].Data.([]int32); ok && shift != 0 {
+			if ids, ok := data.([]int32); ok && shift != 0 {
 				for k := range ids {
 					ids[k] += shift
 				}
 			}
-			if err := emit(a[name].Data); err != nil {
+			if err := emit(data); err != nil {
 				return err
 			}
 		}
@@ -367,4 +379,19 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// readEntry reads array name of the .npz at path whole, as a slice like like, its
+// CRC-32 checked.
+func readEntry(path, name string, like any) (any, error) {
+	st, err := npy.OpenStream(path, name)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	data := makeLike(like, st.Left())
+	if _, err := st.Read(data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
