@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -168,10 +167,12 @@ func Start(ctx context.Context, j Job) (*Result, error) {
 		}
 	}
 	hash, net := m.Hash(), Network(m, cfg)
-	dropSynapses(m)
+	withdraw := handOver(m, cfg)
+	defer withdraw()
 	// The population first: a backend that cannot start (or a device that does not
 	// exist) leaves no folder behind.
 	pop, err := j.newPopulation(ctx, opts, cfg, nil)
+	withdraw() // not held through the run when the backend did not take it
 	if err != nil {
 		return nil, err
 	}
@@ -227,18 +228,21 @@ func (j Job) prepare(ctx context.Context, s *spec.Spec, cfg lifgpu.Config, at *I
 	return m, opts, nil
 }
 
-// dropSynapses frees the stored synapses of the batch's model once its hash and summary
-// are taken: the backend builds its own copy from the Config (a population is made
-// from a Config, not a model), and where one copy of 10^9 synapses fits two may not.
-// What the runner still reads stays: D (a checkpoint's ring size), the counts.
-func dropSynapses(m *model.Model) {
+// handOver hands the stored synapses of the batch's model, once its hash and summary
+// are taken, to the backend about to be made from the Config (model.Offer: it would
+// otherwise build them again), and drops the batch's own reference: where one copy of
+// 10^9 synapses fits, two may not. What the runner still reads stays: D (a
+// checkpoint's ring size), the counts. withdraw, once the population is made (or not),
+// drops the offer if the backend did not take it.
+func handOver(m *model.Model, cfg lifgpu.Config) (withdraw func()) {
 	if m.Net == nil {
-		return
+		return func() {}
 	}
+	withdraw = model.Offer(cfg, m.Net)
 	net := *m.Net
 	net.RowStart, net.Post, net.Wq, net.Delay, net.Proc = nil, nil, nil, nil, nil
 	m.Net = &net
-	runtime.GC() // before the backend's build: the garbage would count against it
+	return withdraw
 }
 
 // Override is what a resume may change of the job it continues.
@@ -310,7 +314,8 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 		return nil, err
 	}
 	hash, net := m.Hash(), Network(m, cfg)
-	dropSynapses(m)
+	withdraw := handOver(m, cfg)
+	defer withdraw()
 	if got := hex.EncodeToString(hash[:]); got != jf.Hash {
 		what := fmt.Sprintf("the spec of %s (or a file it reads) changed since the run started", j.Dir)
 		if ch := changedInputs(jf.Inputs); len(ch) > 0 {
@@ -352,6 +357,7 @@ func resume(ctx context.Context, j Job, jf *jobFile, files []string) (*Result, e
 		return nil, err
 	}
 	pop, err := j.newPopulation(ctx, opts, cfg, at)
+	withdraw()
 	if err != nil {
 		return nil, err
 	}

@@ -284,3 +284,34 @@ func TestNetworkPreflight(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestNetworkBuiltOnce: a run and a resume each build their network once: the batch's
+// build (to check and hash it) is handed to the backend (model.Offer), which used to
+// build it again from the Config. The files are those of a run that built it twice.
+func TestNetworkBuiltOnce(t *testing.T) {
+	r := netRecipe(t)
+	whole := reference(t, r)
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	before := model.NetworksBuilt()
+	_, err := Start(ctx, Job{Recipe: r, Dir: dir, New: cpuFactory(""), Progress: func(done, _ int64, _ time.Duration) {
+		if done >= 300 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	if n := model.NetworksBuilt() - before; n != 1 {
+		t.Errorf("the run built its network %d times, want 1", n)
+	}
+	before = model.NetworksBuilt()
+	if _, err := Resume(context.Background(), dir, Override{}, cpuFactory(""), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := model.NetworksBuilt() - before; n != 1 {
+		t.Errorf("the resume built its network %d times, want 1", n)
+	}
+	sameFiles(t, whole, dir)
+}

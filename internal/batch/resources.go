@@ -126,7 +126,7 @@ const bytesPerSynapse = 10
 const buildPerNeuron = 40
 
 // networkNeeds foresees the memory of cfg's network on kind: the stored synapses once
-// (the batch's copy of the model drops its own before the backend builds another), the
+// (the batch builds them and hands them to the backend: model.Offer), the
 // build's transients, the ports' per-neuron time constants, and the synaptic state (the
 // currents i_ex and i_in and the two delay rings of D slots, 8 + 8D bytes a neuron):
 // the CPU population holds it, and every backend copies it to the host for a checkpoint.

@@ -3,7 +3,9 @@ package model
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lifgpu/lifgpu"
 	"github.com/lifgpu/lifgpu/internal/conn"
@@ -138,9 +140,13 @@ func (m *Model) Connect(cfg lifgpu.Config) error {
 		return nil
 	}
 	n, dt := m.N, m.Dt
-	net, err := conn.Build(cfg, dt, normalTable(), 0)
-	if err != nil {
-		return err
+	net := take(cfg)
+	if net == nil {
+		built.Add(1)
+		var err error
+		if net, err = conn.Build(cfg, dt, normalTable(), 0); err != nil {
+			return err
+		}
 	}
 	m.Net = net
 	m.Ex = port(cfg.Synapses.TauSynEx, n, dt)
@@ -150,6 +156,50 @@ func (m *Model) Connect(cfg lifgpu.Config) error {
 	}
 	return nil
 }
+
+// offered is a network handed over by Offer.
+var offered struct {
+	sync.Mutex
+	cfg lifgpu.Config
+	net *conn.Network
+}
+
+// built counts the networks Connect built (NetworksBuilt).
+var built atomic.Int64
+
+// Offer hands net, built for cfg, to the next Connect of an equal Config in this
+// process (reflect.DeepEqual, at once where the arrays are cfg's own), which takes it
+// instead of building it again; withdraw drops it if none took it. The batch runner
+// builds a run's network to check and hash it, then makes the backend from the Config,
+// which would build the network a second time: for 10^8 synapses, seconds.
+func Offer(cfg lifgpu.Config, net *conn.Network) (withdraw func()) {
+	offered.Lock()
+	offered.cfg, offered.net = cfg, net
+	offered.Unlock()
+	return func() {
+		offered.Lock()
+		if offered.net == net {
+			offered.cfg, offered.net = lifgpu.Config{}, nil
+		}
+		offered.Unlock()
+	}
+}
+
+// take takes the offered network if it was built for cfg.
+func take(cfg lifgpu.Config) *conn.Network {
+	offered.Lock()
+	defer offered.Unlock()
+	if offered.net == nil || !reflect.DeepEqual(offered.cfg, cfg) {
+		return nil
+	}
+	net := offered.net
+	offered.cfg, offered.net = lifgpu.Config{}, nil
+	return net
+}
+
+// NetworksBuilt is the number of networks Connect has built in this process (not
+// taken from Offer): for tests.
+func NetworksBuilt() int64 { return built.Load() }
 
 // Expect foresees the network of cfg without building it (conn.Expect): the synapse
 // counts and the delay ring, for a resource check before the build.
