@@ -8,7 +8,6 @@ import (
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 	"github.com/lifgpu/lifgpu/internal/conn"
-	"github.com/lifgpu/lifgpu/internal/rng"
 )
 
 // netBuffers are a network's device data beyond the chunks' rings (netplan.go says
@@ -57,7 +56,7 @@ func (p *Population) allocNet() {
 	args = append(args, 0, 1, 1, 0) // never empty
 	nb.args = p.bufs.alloc(4*len(args), unsafe.Pointer(&args[0]), gl.DYNAMIC_COPY)
 	if nl.drawn && p.normalBuf == nil {
-		v := rng.NewNormalTable().Values() // conn's table: the one every population shares
+		v := p.m.Normal.Values() // the table conn drew the weights and delays with
 		p.normalBuf = p.bufs.alloc(4*len(v), unsafe.Pointer(&v[0]), gl.STATIC_DRAW)
 	}
 	p.net = nb

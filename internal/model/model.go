@@ -38,7 +38,7 @@ type Model struct {
 	HasNoise      bool
 	NoiseMean     Field[float32]
 	NoiseStd      Field[float32]
-	Normal        *rng.NormalTable
+	Normal        *rng.NormalTable // the Gaussian table: noise, and a network's drawn weights and delays
 	HasPoisson    bool
 	PoissonTable  *rng.PoissonTable
 	PoissonWeight Field[float32]
@@ -149,6 +149,7 @@ func (m *Model) Connect(cfg lifgpu.Config) error {
 		}
 	}
 	m.Net = net
+	m.Normal = normalTable() // procedural rows draw their weights and delays with it again
 	m.Ex = port(cfg.Synapses.TauSynEx, n, dt)
 	m.In = port(cfg.Synapses.TauSynIn, n, dt)
 	if net.Zero > 0 {
