@@ -210,11 +210,13 @@ var diskFree = freeDisk
 // the nearest folder above it that exists): what Preflight checks the disk against.
 func DiskFree(dir string) (int64, error) { return diskFree(dir) }
 
-// HumanBytes formats a byte count in B, KiB, MiB or GiB.
+// HumanBytes formats a byte count in B, KiB, MiB, GiB, TiB, PiB or EiB.
 func HumanBytes(b int64) string {
 	switch {
 	case b >= 1<<60:
 		return fmt.Sprintf("%.1f EiB", float64(b)/(1<<60))
+	case b >= 1<<50:
+		return fmt.Sprintf("%.1f PiB", float64(b)/(1<<50))
 	case b >= 1<<40:
 		return fmt.Sprintf("%.1f TiB", float64(b)/(1<<40))
 	case b >= 1<<30:

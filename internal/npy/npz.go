@@ -121,20 +121,6 @@ func ReadNPZHeaders(path string) (map[string]Header, error) {
 	return out, nil
 }
 
-// ReadNPZShapes reads only the headers of the .npz file at path: the shape of every
-// array, keyed by name (see [ReadNPZHeaders]).
-func ReadNPZShapes(path string) (map[string][]int, error) {
-	hs, err := ReadNPZHeaders(path)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string][]int, len(hs))
-	for name, h := range hs {
-		out[name] = h.Shape
-	}
-	return out, nil
-}
-
 // npzFile is an open .npz archive.
 type npzFile struct {
 	*zip.Reader
