@@ -3,7 +3,6 @@ package spec
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -85,10 +84,7 @@ func (s *Spec) Files() []File {
 		if name == "" {
 			return
 		}
-		path := name
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(s.Dir, path)
-		}
+		path := s.path(name)
 		for _, f := range out {
 			if f.Path == path {
 				return

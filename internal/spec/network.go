@@ -370,11 +370,7 @@ func (s *Spec) rangeOf(field string, r Range) (lifgpu.Range, error) {
 // and delay (ms), float32 or float64, all of one length. Every value is checked here,
 // named as the file names it.
 func (s *Spec) explicit(name string, p Projection, dt float64) (lifgpu.Projection, error) {
-	path := p.File
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(s.Dir, path)
-	}
-	arrs, err := npy.ReadNPZ(path)
+	arrs, err := npy.ReadNPZ(s.path(p.File))
 	if err != nil {
 		return lifgpu.Projection{}, fmt.Errorf("%s: %w", name, err)
 	}

@@ -380,10 +380,7 @@ func (s *Spec) values(name string, v Value) (lifgpu.Values, error) {
 	case !v.set:
 		return lifgpu.Values{}, nil
 	case v.File != "":
-		path := v.File
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(s.Dir, path)
-		}
+		path := s.path(v.File)
 		a, err := npy.ReadFile(path)
 		if err != nil {
 			return lifgpu.Values{}, fmt.Errorf("%s: %w", name, err)
@@ -512,4 +509,13 @@ func CheckDefault(n int) *Spec {
 		},
 		Record: Record{Spikes: true, Rate: true, Traces: traces(n), TraceEvery: 1, State: true},
 	}
+}
+
+// path is the path of a file the spec names: as written when absolute, else relative
+// to the spec's folder.
+func (s *Spec) path(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(s.Dir, name)
 }
