@@ -89,13 +89,8 @@ func (p *Population) StateBuffers() ([]StateBuffer, error) {
 	if p.ctx.egl != nil {
 		return nil, errors.New("gpu: StateBuffers: the population has a GL context of its own, whose buffers no caller can use: make it with NewInContext")
 	}
-	switch {
-	case p.h.Closed():
-		return nil, lifgpu.ErrClosed
-	case p.lost:
-		return nil, p.lostError("StateBuffers")
-	case p.torn:
-		return nil, errors.New("gpu: StateBuffers: a failed dispatch left the device state between steps: Restore a state first")
+	if err := p.usable("StateBuffers", "StateBuffers: a failed dispatch left the device state between steps: Restore a state first"); err != nil {
+		return nil, err
 	}
 	out := make([]StateBuffer, len(p.chunks))
 	for k, c := range p.chunks {

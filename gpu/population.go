@@ -218,13 +218,19 @@ func (p *Population) do(f func() error) error {
 // broken refuses to step a population whose state a failure left unusable, until a
 // Restore replaces it.
 func (p *Population) broken() error {
+	return p.usable("stepping", "a failed dispatch left the state between steps: Restore a checkpoint before stepping on")
+}
+
+// usable says why the population cannot op: it is closed, lost (a device reset), or
+// torn (a failed dispatch left the state between steps; torn says what then).
+func (p *Population) usable(op, torn string) error {
 	switch {
 	case p.h.Closed():
 		return lifgpu.ErrClosed
 	case p.lost:
-		return p.lostError("stepping")
+		return p.lostError(op)
 	case p.torn:
-		return errors.New("gpu: a failed dispatch left the state between steps: Restore a checkpoint before stepping on")
+		return errors.New("gpu: " + torn)
 	}
 	return nil
 }

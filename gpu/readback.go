@@ -3,7 +3,6 @@
 package gpu
 
 import (
-	"errors"
 	"slices"
 	"unsafe"
 
@@ -14,11 +13,8 @@ import (
 // readState copies the chunks' state to the host, calling f for every neuron, and a
 // network's delay rings to ex and in (unless nil).
 func (p *Population) readState(f func(i int, s stateRec), ex, in []int32) error {
-	switch {
-	case p.lost:
-		return p.lostError("reading the state")
-	case p.torn:
-		return errors.New("gpu: a failed dispatch left the device state between steps: it cannot be read as a whole; the last checkpoint stands")
+	if err := p.usable("reading the state", "a failed dispatch left the device state between steps: it cannot be read as a whole; the last checkpoint stands"); err != nil {
+		return err
 	}
 	return p.doRead(func() error {
 		w := p.lay.stateBytes() / 4
